@@ -1,0 +1,19 @@
+import { ClipSegError } from '../errors.js';
+
+/** Error codes raised by backends, sessions and the backend registry. */
+export type BackendErrorCode =
+  | 'BACKEND_NOT_REGISTERED'
+  | 'BACKEND_ALREADY_REGISTERED'
+  | 'BACKEND_INIT_FAILED'
+  | 'BACKEND_NO_BACKEND'
+  | 'BACKEND_INVALID_MODEL'
+  | 'BACKEND_MISSING_INPUT'
+  | 'BACKEND_UNKNOWN_INPUT'
+  | 'BACKEND_UNKNOWN_OUTPUT'
+  | 'BACKEND_INPUT_MISMATCH'
+  | 'BACKEND_SESSION_DISPOSED'
+  | 'BACKEND_ABORTED'
+  | 'BACKEND_RUN_FAILED';
+
+/** A backend could not be found or started, or a session refused or failed a run. */
+export class BackendError extends ClipSegError<BackendErrorCode> {}

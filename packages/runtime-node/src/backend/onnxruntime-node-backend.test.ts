@@ -1,0 +1,43 @@
+import { backendContractTests } from '@clipseg/core/testing';
+import { contractFixtureModel } from '@clipseg/core/testing';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { availableExecutionProviders, createNodeBackend } from './onnxruntime-node-backend.js';
+
+describe('onnxruntime-node backend: core contract (bytes)', () => {
+  for (const t of backendContractTests({ createBackend: () => createNodeBackend() })) it(t.name, t.run);
+});
+
+describe('onnxruntime-node backend: core contract (file paths)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'clipseg-contract-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  let n = 0;
+  const modelSource = (bytes: Uint8Array) => {
+    const file = join(dir, `model-${n++}.onnx`);
+    writeFileSync(file, bytes);
+    return file;
+  };
+  for (const t of backendContractTests({ createBackend: () => createNodeBackend(), modelSource })) it(t.name, t.run);
+});
+
+describe('onnxruntime-node backend: execution providers', () => {
+  it('always offers cpu', () => {
+    expect(availableExecutionProviders()).toContain('cpu');
+  });
+
+  it('falls back to cpu with a reason when a provider is missing', async () => {
+    const warnings: string[] = [];
+    const backend = createNodeBackend({ onWarning: (m) => warnings.push(m) });
+    const session = await backend.createSession(contractFixtureModel(), { executionProviders: ['no-such-ep', 'cpu'] });
+    expect(session.info.executionProvider).toBe('cpu');
+    expect(session.info.fallbackReason).toMatch(/no-such-ep is not available/);
+    expect(warnings).toHaveLength(1);
+    await session.dispose();
+  });
+
+  it('reports a missing model file as BACKEND_INVALID_MODEL', async () => {
+    await expect(createNodeBackend().createSession('/nonexistent/model.onnx')).rejects.toMatchObject({ code: 'BACKEND_INVALID_MODEL' });
+  });
+});

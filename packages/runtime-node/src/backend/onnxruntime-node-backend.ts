@@ -1,0 +1,138 @@
+import {
+  BackendError,
+  validateRun,
+  type Backend,
+  type ModelSource,
+  type RunOptions,
+  type Session,
+  type SessionInfo,
+  type SessionOptions,
+  type Tensor,
+  type TensorSpec,
+} from '@clipseg/core';
+import * as ort from 'onnxruntime-node';
+import { coreDType, fromOrtTensor, toOrtTensor } from './to-ort-tensor.js';
+
+/** Options of {@link createNodeBackend}. */
+export interface NodeBackendOptions {
+  /** Receives one line when a preferred execution provider is unavailable and the backend falls back. */
+  readonly onWarning?: (message: string) => void;
+}
+
+const BACKEND_NAME = 'onnxruntime-node';
+
+/** Execution providers this onnxruntime-node build ships, e.g. `['cpu', 'webgpu']`. */
+export function availableExecutionProviders(): string[] {
+  return ort
+    .listSupportedBackends()
+    .filter((b) => b.bundled)
+    .map((b) => b.name);
+}
+
+function specsOf(session: ort.InferenceSession): TensorSpec[] {
+  return session.inputMetadata.flatMap((m): TensorSpec[] => {
+    if (!m.isTensor) return [];
+    const type = coreDType(m.type);
+    return type ? [{ name: m.name, type, dims: [...m.shape] }] : [];
+  });
+}
+
+class NodeSession implements Session {
+  readonly inputNames: readonly string[];
+  readonly outputNames: readonly string[];
+  readonly inputSpecs: readonly TensorSpec[];
+  readonly info: SessionInfo;
+  #session: ort.InferenceSession | undefined;
+
+  constructor(session: ort.InferenceSession, info: SessionInfo) {
+    this.#session = session;
+    this.inputNames = [...session.inputNames];
+    this.outputNames = [...session.outputNames];
+    this.inputSpecs = specsOf(session);
+    this.info = info;
+  }
+
+  async run(feeds: Readonly<Record<string, Tensor>>, fetches?: readonly string[], options?: RunOptions): Promise<Record<string, Tensor>> {
+    const session = this.#session;
+    if (!session) throw new BackendError('BACKEND_SESSION_DISPOSED', 'This session was disposed; create a new one to run again.');
+    const names = validateRun(this, feeds, fetches, options);
+    const ortFeeds: Record<string, ort.Tensor> = {};
+    for (const [name, tensor] of Object.entries(feeds)) ortFeeds[name] = toOrtTensor(tensor);
+    let results: ort.InferenceSession.ReturnType;
+    try {
+      results = await session.run(ortFeeds, [...names]);
+    } catch (error) {
+      if (!this.#session) throw new BackendError('BACKEND_SESSION_DISPOSED', 'The session was disposed during the run.', { cause: error });
+      throw new BackendError('BACKEND_RUN_FAILED', `onnxruntime failed to run the graph: ${error instanceof Error ? error.message : String(error)}`, {
+        cause: error,
+      });
+    }
+    if (options?.signal?.aborted) {
+      for (const value of Object.values(results)) (value as ort.Tensor).dispose?.();
+      throw new BackendError('BACKEND_ABORTED', 'The run was aborted; its results were discarded.', { cause: options.signal.reason });
+    }
+    const out: Record<string, Tensor> = {};
+    for (const name of names) out[name] = fromOrtTensor(name, results[name]!);
+    return out;
+  }
+
+  async dispose(): Promise<void> {
+    const session = this.#session;
+    this.#session = undefined;
+    await session?.release();
+  }
+}
+
+function toOrtOptions(options: SessionOptions | undefined, providers: readonly string[]): ort.InferenceSession.SessionOptions {
+  return {
+    executionProviders: [...providers],
+    graphOptimizationLevel: options?.graphOptimizationLevel ?? 'all',
+    ...(options?.intraOpNumThreads === undefined ? {} : { intraOpNumThreads: options.intraOpNumThreads }),
+    ...(options?.interOpNumThreads === undefined ? {} : { interOpNumThreads: options.interOpNumThreads }),
+  };
+}
+
+async function load(model: ModelSource, options: ort.InferenceSession.SessionOptions): Promise<ort.InferenceSession> {
+  if (typeof model === 'string') return ort.InferenceSession.create(model, options);
+  const bytes = model instanceof Uint8Array ? model : new Uint8Array(model);
+  return ort.InferenceSession.create(bytes, options);
+}
+
+/**
+ * The onnxruntime-node backend. Execution providers come from
+ * `SessionOptions.executionProviders` (default `['cpu']`); any this build does
+ * not ship, or that fail to start, are dropped with a warning and the session
+ * falls back to CPU, reporting why in `session.info.fallbackReason`.
+ */
+export function createNodeBackend(backendOptions: NodeBackendOptions = {}): Backend {
+  const warn = backendOptions.onWarning ?? (() => {});
+  return {
+    name: BACKEND_NAME,
+    async createSession(model: ModelSource, options?: SessionOptions): Promise<Session> {
+      const wanted = (options?.executionProviders ?? ['cpu']).map((p) => p.toLowerCase());
+      const available = new Set(availableExecutionProviders());
+      const usable = wanted.filter((p) => available.has(p));
+      const reasons: string[] = wanted.filter((p) => !available.has(p)).map((p) => `${p} is not available in this onnxruntime-node build`);
+      const attempts = usable.length > 0 && usable[0] !== 'cpu' ? [usable, ['cpu']] : [['cpu']];
+      let lastError: unknown;
+      for (const providers of attempts) {
+        try {
+          const session = await load(model, toOrtOptions(options, providers));
+          const provider = providers[0]!;
+          const fallbackReason = provider !== wanted[0] ? reasons.join('; ') || `${wanted[0]} failed to start` : undefined;
+          if (fallbackReason) warn(`onnxruntime-node: using ${provider} (${fallbackReason}).`);
+          return new NodeSession(session, { backend: BACKEND_NAME, executionProvider: provider, ...(fallbackReason ? { fallbackReason } : {}) });
+        } catch (error) {
+          lastError = error;
+          if (providers[0] !== 'cpu') reasons.push(`${providers[0]} failed: ${error instanceof Error ? error.message : String(error)}`);
+        }
+      }
+      const what = typeof model === 'string' ? `'${model}'` : 'the given bytes';
+      throw new BackendError(
+        'BACKEND_INVALID_MODEL',
+        `onnxruntime-node could not load ${what} as an ONNX model: ${lastError instanceof Error ? lastError.message : String(lastError)}. Check that the file is a complete ONNX model (re-convert the bundle if needed).`,
+        { cause: lastError },
+      );
+    },
+  };
+}
