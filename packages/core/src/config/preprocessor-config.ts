@@ -1,0 +1,282 @@
+import { ProblemList } from './config-error.js';
+import { FieldReader, collectExtras, describeValue, isJsonObject, mutableJsonCopy, toJsonObject } from './field-reader.js';
+import type { JsonObject } from './field-reader.js';
+
+/**
+ * PIL's resampling filters by code, as stored in `preprocessor_config.json` (`PILImageResampling`). Every code
+ * parses; the CLIPSeg checkpoints and the golden data use 2 (`bilinear`), so that is the filter an image pipeline
+ * must implement exactly; which others it offers is up to the pipeline.
+ */
+export const PIL_RESAMPLE_NAMES = Object.freeze({
+  0: 'nearest',
+  1: 'lanczos',
+  2: 'bilinear',
+  3: 'bicubic',
+  4: 'box',
+  5: 'hamming',
+} as const);
+
+/** A PIL resampling code, 0–5 (see {@link PIL_RESAMPLE_NAMES}). */
+export type PilResample = keyof typeof PIL_RESAMPLE_NAMES;
+
+/** Name of a PIL resampling filter (see {@link PIL_RESAMPLE_NAMES}). */
+export type PilResampleName = (typeof PIL_RESAMPLE_NAMES)[PilResample];
+
+/** `image_processor_type` / `feature_extractor_type` values that mean a ViT image processor. */
+export const VIT_IMAGE_PROCESSOR_TYPES = Object.freeze(['ViTImageProcessor', 'ViTImageProcessorFast', 'ViTFeatureExtractor'] as const);
+
+/** Target size of the resize step, in pixels. */
+export interface ImageSize {
+  /** Rows. */
+  readonly height: number;
+  /** Columns. */
+  readonly width: number;
+}
+
+/** The fields of a {@link ViTImageProcessorConfig}, snake_case as in HF's `preprocessor_config.json`. */
+export interface ViTImageProcessorFields {
+  /** Resize to `size` first. HF default true. */
+  readonly do_resize: boolean;
+  /** Resize target; an int `n` in the file means `{height: n, width: n}`. HF default 224 × 224. */
+  readonly size: ImageSize;
+  /** PIL filter code for the resize. HF default 2 (bilinear). */
+  readonly resample: PilResample;
+  /** Multiply pixel values by `rescale_factor`. HF default true. */
+  readonly do_rescale: boolean;
+  /** Rescale factor, > 0. HF default 1/255. */
+  readonly rescale_factor: number;
+  /** Subtract `image_mean`, divide by `image_std`, per channel. HF default true. */
+  readonly do_normalize: boolean;
+  /** Per-channel mean, one entry per channel. HF default [0.5, 0.5, 0.5] (CLIPSeg checkpoints: ImageNet's). */
+  readonly image_mean: readonly number[];
+  /** Per-channel standard deviation, non-zero, one entry per channel. HF default [0.5, 0.5, 0.5]. */
+  readonly image_std: readonly number[];
+  /** Convert to RGB first; `null` (HF's default) leaves it to the caller. */
+  readonly do_convert_rgb: boolean | null;
+}
+
+/** HF's defaults for `ViTImageProcessor` (transformers' `image_processing_vit.py`). */
+export const VIT_IMAGE_PROCESSOR_DEFAULTS: Readonly<ViTImageProcessorFields> = Object.freeze({
+  do_resize: true,
+  size: Object.freeze({ height: 224, width: 224 }),
+  resample: 2,
+  do_rescale: true,
+  rescale_factor: 1 / 255,
+  do_normalize: true,
+  image_mean: Object.freeze([0.5, 0.5, 0.5]),
+  image_std: Object.freeze([0.5, 0.5, 0.5]),
+  do_convert_rgb: null,
+});
+
+/** Options of {@link ViTImageProcessorConfig.fromJSON}. */
+export interface ViTImageProcessorOptions {
+  /** Channels the model expects (`vision_config.num_channels`); `image_mean`/`image_std` must have this length. Default 3. */
+  readonly numChannels?: number;
+}
+
+const TYPE_KEYS = ['image_processor_type', 'feature_extractor_type'] as const;
+const KNOWN_KEYS: ReadonlySet<string> = new Set([...Object.keys(VIT_IMAGE_PROCESSOR_DEFAULTS), ...TYPE_KEYS]);
+
+function readSize(r: FieldReader, fallback: ImageSize): ImageSize {
+  const value = r.record.size;
+  const path = r.path('size');
+  const positive = (n: unknown): n is number => typeof n === 'number' && Number.isInteger(n) && n > 0;
+  if (value === undefined) return { ...fallback };
+  if (positive(value)) return { height: value, width: value };
+  if (Array.isArray(value) && value.length === 2 && value.every(positive)) {
+    return { height: value[0] as number, width: value[1] as number };
+  }
+  if (isJsonObject(value)) {
+    const keys = Object.keys(value).sort().join(',');
+    if (keys === 'height,width') {
+      if (positive(value.height) && positive(value.width)) return { height: value.height, width: value.width };
+      r.problems.add(
+        'CONFIG_INVALID_FIELD',
+        path,
+        `height and width must be positive integers, got ${describeValue(value.height)} and ${describeValue(value.width)}.`,
+      );
+      return { ...fallback };
+    }
+    if (['shortest_edge', 'longest_edge', 'max_height', 'max_width'].some((k) => k in value)) {
+      r.problems.add(
+        'CONFIG_UNSUPPORTED_VALUE',
+        path,
+        `{${keys}} is not a size a ViT image processor can resize to (HF's ViTImageProcessor needs {height, width}). Use {"height": 352, "width": 352} as the CLIPSeg checkpoints do.`,
+      );
+      return { ...fallback };
+    }
+  }
+  r.problems.add(
+    'CONFIG_INVALID_FIELD',
+    path,
+    `expected an integer or {"height": …, "width": …}, got ${describeValue(value)}. Use {"height": 352, "width": 352} as the CLIPSeg checkpoints do.`,
+  );
+  return { ...fallback };
+}
+
+function readChannelValues(r: FieldReader, key: string, fallback: readonly number[], channels: number, nonZero: boolean): number[] {
+  const value = r.record[key];
+  const path = r.path(key);
+  if (value === undefined) {
+    if (fallback.length === channels) return [...fallback];
+    return Array.from({ length: channels }, () => fallback[0] ?? 0.5);
+  }
+  const ok = (n: unknown): n is number => typeof n === 'number' && Number.isFinite(n) && (!nonZero || n !== 0);
+  const what = nonZero ? 'finite non-zero numbers' : 'finite numbers';
+  if (ok(value)) return Array.from({ length: channels }, () => value);
+  if (!Array.isArray(value)) {
+    r.problems.add('CONFIG_INVALID_FIELD', path, `expected an array of ${channels} ${what}, got ${describeValue(value)}.`);
+    return [...fallback];
+  }
+  if (value.length !== channels) {
+    r.problems.add(
+      'CONFIG_INVALID_FIELD',
+      path,
+      `expected one entry per channel (${channels}), got ${value.length}. Give ${channels} values, e.g. ImageNet's ${key === 'image_std' ? '[0.229, 0.224, 0.225]' : '[0.485, 0.456, 0.406]'}.`,
+    );
+    return [...fallback];
+  }
+  let good = true;
+  value.forEach((item: unknown, index) => {
+    if (!ok(item)) {
+      good = false;
+      const hint = nonZero && item === 0 ? ' A zero standard deviation would divide by zero.' : '';
+      r.problems.add('CONFIG_INVALID_FIELD', `${path}[${index}]`, `expected one of ${what}, got ${describeValue(item)}.${hint}`);
+    }
+  });
+  return good ? (value as number[]).slice() : [...fallback];
+}
+
+/** Reads and checks a preprocessor config, recording problems instead of throwing. */
+function readPreprocessorConfig(
+  record: JsonObject,
+  channels: number,
+  problems: ProblemList,
+): { fields: ViTImageProcessorFields; types: Partial<Record<(typeof TYPE_KEYS)[number], string>>; extras: Readonly<JsonObject> } {
+  const r = new FieldReader(record, '', problems);
+  const d = VIT_IMAGE_PROCESSOR_DEFAULTS;
+  const types: Partial<Record<(typeof TYPE_KEYS)[number], string>> = {};
+  for (const key of TYPE_KEYS) {
+    const value = r.optionalString(key);
+    if (value === undefined) continue;
+    if (!(VIT_IMAGE_PROCESSOR_TYPES as readonly string[]).includes(value)) {
+      problems.add(
+        'CONFIG_UNSUPPORTED_VALUE',
+        key,
+        `${JSON.stringify(value)} is not a ViT image processor; CLIPSeg preprocessing is HF's ViTImageProcessor (${VIT_IMAGE_PROCESSOR_TYPES.join(', ')}). Use the checkpoint's own preprocessor_config.json.`,
+      );
+      continue;
+    }
+    types[key] = value;
+  }
+  const resample = r.int('resample', d.resample, 0);
+  if (!problems.has('resample') && !(resample in PIL_RESAMPLE_NAMES)) {
+    problems.add('CONFIG_INVALID_FIELD', 'resample', `${resample} is not a PIL resampling code. Use 0–5 (CLIPSeg uses 2, bilinear).`);
+  }
+  const fields: ViTImageProcessorFields = {
+    do_resize: r.bool('do_resize', d.do_resize),
+    size: readSize(r, d.size),
+    resample: (resample in PIL_RESAMPLE_NAMES ? resample : d.resample) as PilResample,
+    do_rescale: r.bool('do_rescale', d.do_rescale),
+    rescale_factor: r.number('rescale_factor', d.rescale_factor, { minExclusive: 0 }),
+    do_normalize: r.bool('do_normalize', d.do_normalize),
+    image_mean: readChannelValues(r, 'image_mean', d.image_mean, channels, false),
+    image_std: readChannelValues(r, 'image_std', d.image_std, channels, true),
+    do_convert_rgb: r.boolOrNull('do_convert_rgb', d.do_convert_rgb),
+  };
+  return { fields, types, extras: collectExtras(record, KNOWN_KEYS) };
+}
+
+/**
+ * HF's `preprocessor_config.json` for CLIPSeg: a `ViTImageProcessor` (resize to `size` with PIL filter
+ * `resample`, rescale by `rescale_factor`, normalize with `image_mean`/`image_std`). Immutable; `size` is always
+ * normalised to `{height, width}`. Members it does not model (`processor_class`, `crop_size` …) are kept in
+ * `extras`.
+ */
+export class ViTImageProcessorConfig implements ViTImageProcessorFields {
+  readonly do_resize: boolean;
+  readonly size: ImageSize;
+  readonly resample: PilResample;
+  readonly do_rescale: boolean;
+  readonly rescale_factor: number;
+  readonly do_normalize: boolean;
+  readonly image_mean: readonly number[];
+  readonly image_std: readonly number[];
+  readonly do_convert_rgb: boolean | null;
+  /** `image_processor_type` as given (a ViT type), or undefined when the file has none. */
+  readonly image_processor_type: string | undefined;
+  /** `feature_extractor_type` as given (a ViT type; older files), or undefined when the file has none. */
+  readonly feature_extractor_type: string | undefined;
+  /** Members of the file this class does not model, kept verbatim, frozen. */
+  readonly extras: Readonly<Record<string, unknown>>;
+
+  /**
+   * Builds a preprocessor config from any subset of its HF fields (HF's defaults fill the rest). `size` may be
+   * an int, `[height, width]` or `{height, width}`; `image_mean`/`image_std` a number (every channel) or an array.
+   * @throws {@link ConfigError} listing every invalid field
+   */
+  constructor(init: Readonly<Record<string, unknown>> = {}, options: ViTImageProcessorOptions = {}) {
+    const problems = new ProblemList();
+    const channels = options.numChannels ?? 3;
+    if (!Number.isInteger(channels) || channels < 1) {
+      problems.add('CONFIG_INVALID_FIELD', 'numChannels', `expected a positive integer, got ${describeValue(channels)}.`);
+      problems.throwIfAny('preprocessor config');
+    }
+    const { fields, types, extras } = readPreprocessorConfig({ ...init }, channels, problems);
+    problems.throwIfAny('preprocessor config');
+    this.do_resize = fields.do_resize;
+    this.size = Object.freeze({ ...fields.size });
+    this.resample = fields.resample;
+    this.do_rescale = fields.do_rescale;
+    this.rescale_factor = fields.rescale_factor;
+    this.do_normalize = fields.do_normalize;
+    this.image_mean = Object.freeze([...fields.image_mean]);
+    this.image_std = Object.freeze([...fields.image_std]);
+    this.do_convert_rgb = fields.do_convert_rgb;
+    this.image_processor_type = types.image_processor_type;
+    this.feature_extractor_type = types.feature_extractor_type;
+    this.extras = extras;
+  }
+
+  /**
+   * Parses HF's `preprocessor_config.json`: the file's text, or the object `JSON.parse` made of it.
+   * @throws {@link ConfigError} `CONFIG_INVALID_JSON`, `CONFIG_NOT_AN_OBJECT`, `CONFIG_INVALID_FIELD` or
+   *   `CONFIG_UNSUPPORTED_VALUE`
+   */
+  static fromJSON(json: string | unknown, options: ViTImageProcessorOptions = {}): ViTImageProcessorConfig {
+    return new ViTImageProcessorConfig(toJsonObject(json, 'preprocessor config'), options);
+  }
+
+  /** Name of the resize filter, e.g. `bilinear` for code 2. */
+  get resampleName(): PilResampleName {
+    return PIL_RESAMPLE_NAMES[this.resample];
+  }
+
+  /** The modelled fields only, as fresh mutable values. */
+  fields(): ViTImageProcessorFields {
+    return {
+      do_resize: this.do_resize,
+      size: { ...this.size },
+      resample: this.resample,
+      do_rescale: this.do_rescale,
+      rescale_factor: this.rescale_factor,
+      do_normalize: this.do_normalize,
+      image_mean: [...this.image_mean],
+      image_std: [...this.image_std],
+      do_convert_rgb: this.do_convert_rgb,
+    };
+  }
+
+  /** The HF dict form: every field (`size` as `{height, width}`), the processor type keys present, the extras. */
+  toDict(): Record<string, unknown> {
+    const types: Record<string, string> = {};
+    if (this.image_processor_type !== undefined) types.image_processor_type = this.image_processor_type;
+    if (this.feature_extractor_type !== undefined) types.feature_extractor_type = this.feature_extractor_type;
+    return { ...this.fields(), ...types, ...mutableJsonCopy(this.extras) };
+  }
+
+  /** Same as {@link ViTImageProcessorConfig.toDict}; lets `JSON.stringify(config)` write HF JSON. */
+  toJSON(): Record<string, unknown> {
+    return this.toDict();
+  }
+}
