@@ -253,7 +253,8 @@ export class CLIPSegConfig implements CLIPSegConfigFields {
   }
 
   /**
-   * Parses HF's `config.json`: the file's text, or the object `JSON.parse` made of it.
+   * Parses HF's `config.json`: the file's text, or the object `JSON.parse` made of it. A missing `model_type` is
+   * accepted, as HF's `CLIPSegConfig.from_dict` accepts it; any other value than `clipseg` is rejected.
    * @throws {@link ConfigError} `CONFIG_INVALID_JSON`, `CONFIG_NOT_AN_OBJECT`, `CONFIG_WRONG_MODEL_TYPE`,
    *   `CONFIG_INVALID_FIELD`, `CONFIG_INCONSISTENT_FIELDS` or `CONFIG_UNSUPPORTED_VALUE`
    */
@@ -303,7 +304,7 @@ export class CLIPSegConfig implements CLIPSegConfigFields {
 
   /**
    * A copy with some fields replaced. Sub-config overrides given as plain objects are merged into the current
-   * sub-configs; instances replace them.
+   * sub-configs; instances replace them; `null` or absent keeps them.
    * @throws {@link ConfigError} when the result is invalid
    */
   with(overrides: CLIPSegConfigInit): CLIPSegConfig {
