@@ -1,0 +1,89 @@
+import { unescapeHtml } from './html-unescape.js';
+
+/**
+ * How text is cleaned and split into words before BPE.
+ *
+ * - `'fast'`: the HuggingFace fast tokenizer (`tokenizer.json` written by
+ *   transformers' `CLIPConverter`; transformers.js follows it): NFC, `\s+` → ' ',
+ *   lower-case, CLIP's word regex.
+ * - `'openai'`: OpenAI CLIP's `simple_tokenizer.py` without ftfy: `html.unescape`
+ *   twice, strip, `\s+` → ' ', strip, lower-case, CLIP's word regex with the
+ *   special tokens in it, case-insensitive.
+ */
+export type TextCleanup = 'fast' | 'openai';
+
+/**
+ * Unicode `White_Space`: what `\s` means in Oniguruma (HF `tokenizers`) and in
+ * Python's `regex` module (OpenAI). JS's own `\s` differs (it has U+FEFF and
+ * lacks U+0085), so it is never used here.
+ */
+const WHITE_SPACE_RUN = /\p{White_Space}+/gu;
+
+/**
+ * CLIP's word pattern as `tokenizer.json` has it (no special tokens, no case
+ * folding: the text is already lower-cased). Whatever it does not match
+ * (white space) is dropped.
+ */
+const FAST_WORDS = /'s|'t|'re|'ve|'m|'ll|'d|\p{L}+|\p{N}|[^\p{White_Space}\p{L}\p{N}]+/gu;
+
+/**
+ * Python's `str.isspace()` set, used by `str.strip()`: `White_Space` plus the
+ * information separators U+001C … U+001F.
+ */
+// eslint-disable-next-line no-control-regex -- U+001C…U+001F are what Python's strip() removes
+const PY_STRIP = /^[\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+|[\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/gu;
+
+function isAscii(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0x7f) return false;
+  return true;
+}
+
+/** The fast tokenizer's normalizer: NFC, every white-space run → one space, lower-case. */
+export function normalizeFast(text: string): string {
+  const nfc = isAscii(text) ? text : text.normalize('NFC');
+  return nfc.replace(WHITE_SPACE_RUN, ' ').toLowerCase();
+}
+
+/** Splits normalized text into words with the fast tokenizer's pattern. */
+export function splitWordsFast(normalized: string): string[] {
+  return normalized.match(FAST_WORDS) ?? [];
+}
+
+/** Python's `str.strip()` with no argument. */
+export function pythonStrip(text: string): string {
+  return text.replace(PY_STRIP, '');
+}
+
+/**
+ * OpenAI's `whitespace_clean(basic_clean(text)).lower()` with `ftfy.fix_text`
+ * left out: `html.unescape` twice, strip, `\s+` → ' ', strip, lower-case.
+ */
+export function cleanOpenAI(text: string): string {
+  const unescaped = unescapeHtml(unescapeHtml(text));
+  return pythonStrip(pythonStrip(unescaped).replace(WHITE_SPACE_RUN, ' ')).toLowerCase();
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&');
+}
+
+/**
+ * OpenAI's word pattern: the special tokens first, then CLIP's pattern, all
+ * case-insensitive (Python `regex.IGNORECASE`, simple case folding, as JS `iu`).
+ *
+ * @param specials - special token strings, e.g. `<|startoftext|>`, `<|endoftext|>`
+ */
+export function openAIWordPattern(specials: readonly string[]): RegExp {
+  const alternatives = [...specials].sort((a, b) => b.length - a.length).map(escapeRegExp);
+  alternatives.push("'s|'t|'re|'ve|'m|'ll|'d|\\p{L}+|\\p{N}|[^\\p{White_Space}\\p{L}\\p{N}]+");
+  return new RegExp(alternatives.join('|'), 'giu');
+}
+
+/**
+ * A pattern matching any of `tokens` literally (longest first), or `undefined`
+ * for none. Used to split special tokens out of the text.
+ */
+export function literalAlternation(tokens: readonly string[], flags = 'g'): RegExp | undefined {
+  if (tokens.length === 0) return undefined;
+  return new RegExp([...tokens].sort((a, b) => b.length - a.length).map(escapeRegExp).join('|'), flags);
+}
