@@ -35,11 +35,3 @@ export default defineConfig({
   },
 });
 
-declare module 'vitest' {
-  export interface ProvidedContext {
-    /** Absolute path of `../shared`, or '' when it is absent. */
-    sharedDir: string;
-    /** Absolute path of the repository root. */
-    repoRoot: string;
-  }
-}

@@ -22,3 +22,39 @@ export type { BackendErrorCode } from './backend/backend-error.js';
 export { BackendRegistry } from './backend/backend-registry.js';
 export type { BackendFactory } from './backend/backend-registry.js';
 export { validateRun } from './backend/validate-feeds.js';
+
+// HF configs
+export { ConfigError } from './config/config-error.js';
+export type { ConfigErrorCode, ConfigProblem } from './config/config-error.js';
+export { HIDDEN_ACTIVATIONS, isHiddenActivation } from './config/activations.js';
+export type { HiddenActivation } from './config/activations.js';
+export {
+  CLIPSEG_TEXT_CONFIG_DEFAULTS,
+  CLIPSEG_TEXT_MODEL_TYPE,
+  CLIPSegTextConfig,
+  LEGACY_EOS_TOKEN_ID,
+} from './config/text-config.js';
+export type { CLIPSegTextConfigFields, CLIPSegTextConfigInit } from './config/text-config.js';
+export { CLIPSEG_VISION_CONFIG_DEFAULTS, CLIPSEG_VISION_MODEL_TYPE, CLIPSegVisionConfig } from './config/vision-config.js';
+export type { CLIPSegVisionConfigFields, CLIPSegVisionConfigInit } from './config/vision-config.js';
+export { CLIPSEG_CONFIG_DEFAULTS, CLIPSEG_MODEL_TYPE, CLIPSegConfig, usesLegacyArgmaxPooling } from './config/clipseg-config.js';
+export type { CLIPSegConfigFields, CLIPSegConfigInit, CLIPSegConfigOverrides } from './config/clipseg-config.js';
+export { CLIPSEG_PRESET_NAMES, clipsegPreset, isCLIPSegPresetName } from './config/presets.js';
+export type { CLIPSegPresetName } from './config/presets.js';
+export {
+  PIL_RESAMPLE_NAMES,
+  VIT_IMAGE_PROCESSOR_DEFAULTS,
+  VIT_IMAGE_PROCESSOR_TYPES,
+  ViTImageProcessorConfig,
+} from './config/preprocessor-config.js';
+export type {
+  ImageSize,
+  PilResample,
+  PilResampleName,
+  ViTImageProcessorFields,
+  ViTImageProcessorOptions,
+} from './config/preprocessor-config.js';
+
+// Loading from named files
+export { memoryFileSet, readText } from './loading/file-set.js';
+export type { FileSet } from './loading/file-set.js';

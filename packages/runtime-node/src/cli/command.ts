@@ -1,0 +1,23 @@
+/** Where a command writes; injectable so tests capture output without spawning processes. */
+export interface CliIO {
+  /** Writes to standard output. */
+  stdout(text: string): void;
+  /** Writes to standard error. */
+  stderr(text: string): void;
+  /** The working directory relative paths resolve against. */
+  readonly cwd: string;
+  /** Environment variables. */
+  readonly env: Readonly<Record<string, string | undefined>>;
+}
+
+/** One `clipseg` sub-command. */
+export interface Command {
+  /** Name typed after `clipseg`. */
+  readonly name: string;
+  /** One-line summary for `clipseg --help`. */
+  readonly summary: string;
+  /** Full usage text for `clipseg <name> --help`. */
+  readonly usage: string;
+  /** Runs the command; resolves to the exit code. */
+  run(args: readonly string[], io: CliIO): Promise<number>;
+}

@@ -1,0 +1,19 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { CliError } from './cli-error.js';
+
+/** Parses a command's arguments with `node:util` parseArgs, turning its errors into `CLI_USAGE`. */
+export function parseOptions<T extends NonNullable<ParseArgsConfig['options']>>(args: readonly string[], options: T) {
+  try {
+    return parseArgs({ args: [...args], options, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new CliError('CLI_USAGE', error instanceof Error ? error.message : String(error), { cause: error });
+  }
+}
+
+/** Parses a positive integer option value or throws `CLI_USAGE` naming the option. */
+export function positiveInt(value: string | undefined, option: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n <= 0) throw new CliError('CLI_USAGE', `${option} must be a positive integer, got '${value}'.`);
+  return n;
+}
