@@ -134,6 +134,11 @@ describe('safetensors header: each corruption has its typed error', () => {
     expect(await codeOf(make(), options)).toBe(code);
   });
 
+  it('an invalid maxHeaderBytes option is refused', async () => {
+    expect(await codeOf(valid, { maxHeaderBytes: -1 })).toBe('SAFETENSORS_INPUT_INVALID');
+    expect(await codeOf(valid, { maxHeaderBytes: Number.NaN })).toBe('SAFETENSORS_INPUT_INVALID');
+  });
+
   it('the valid base file opens', async () => {
     expect(await codeOf(valid)).toBe('OK');
   });

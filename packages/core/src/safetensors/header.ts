@@ -258,6 +258,9 @@ export function parseSafetensorsHeader(
  */
 export async function readSafetensorsHeader(source: ByteSource, options: SafetensorsReadOptions = {}): Promise<SafetensorsHeader> {
   const maxHeaderBytes = options.maxHeaderBytes ?? SAFETENSORS_DEFAULT_MAX_HEADER_BYTES;
+  if (!Number.isSafeInteger(maxHeaderBytes) || maxHeaderBytes < 0) {
+    throw new SafetensorsError('SAFETENSORS_INPUT_INVALID', `maxHeaderBytes must be a non-negative integer, got ${String(maxHeaderBytes)}.`);
+  }
   const size = source.size;
   const prefix = size >= 8 ? await source.read(0, 8) : new Uint8Array(0);
   const headerLength = parseSafetensorsHeaderLength(prefix, size, maxHeaderBytes);

@@ -29,7 +29,7 @@ import { ClipSegError } from '../errors.js';
  * - `SAFETENSORS_TENSOR_NOT_FOUND`: no tensor of that name.
  * - `SAFETENSORS_CLOSED`: the reader was used after `close()`.
  * - `SAFETENSORS_INPUT_INVALID`: the writer was given an invalid name, tensor
- *   or metadata.
+ *   or metadata, or the reader an invalid option.
  */
 export type SafetensorsErrorCode =
   | 'SAFETENSORS_TRUNCATED'
