@@ -58,3 +58,41 @@ export type {
 // Loading from named files
 export { memoryFileSet, readText } from './loading/file-set.js';
 export type { FileSet } from './loading/file-set.js';
+export { loadTokenizer, TokenizerFilesError } from './loading/load-tokenizer.js';
+export type { TokenizerFilesErrorCode } from './loading/load-tokenizer.js';
+
+// CLIP tokenizer
+export { CLIPTokenizer } from './tokenizer/clip-tokenizer.js';
+export type { CLIPTokenizerOptions, CallOptions, DecodeOptions, EncodeOptions } from './tokenizer/clip-tokenizer.js';
+export { batchEncodingToTensors } from './tokenizer/batch-encoding.js';
+export type { BatchEncoding, BatchEncodingTensors } from './tokenizer/batch-encoding.js';
+export type { TextCleanup } from './tokenizer/text-cleanup.js';
+export { TokenizerError } from './tokenizer/tokenizer-error.js';
+export type { TokenizerErrorCode } from './tokenizer/tokenizer-error.js';
+export { unescapeHtml } from './tokenizer/html-unescape.js';
+
+// Byte sources
+export { bytesSource, checkByteRange } from './io/byte-source.js';
+export type { ByteSource } from './io/byte-source.js';
+export { IoError } from './io/io-error.js';
+export type { IoErrorCode } from './io/io-error.js';
+
+// safetensors
+export { SafetensorsError } from './safetensors/safetensors-error.js';
+export type { SafetensorsErrorCode } from './safetensors/safetensors-error.js';
+export {
+  SAFETENSORS_DTYPES,
+  SAFETENSORS_DTYPE_BYTES,
+  SAFETENSORS_TO_TENSOR_DTYPE,
+  TENSOR_TO_SAFETENSORS_DTYPE,
+  isSafetensorsDType,
+  safetensorsDTypeRank,
+} from './safetensors/dtype.js';
+export type { SafetensorsDType } from './safetensors/dtype.js';
+export { bfloat16BitsToFloat32, float16BitsToFloat32 } from './safetensors/decode.js';
+export { SAFETENSORS_DEFAULT_MAX_HEADER_BYTES, parseSafetensorsHeader, parseSafetensorsHeaderLength, readSafetensorsHeader } from './safetensors/header.js';
+export type { SafetensorsReadOptions } from './safetensors/header.js';
+export { SafetensorsReader, openSafetensors } from './safetensors/reader.js';
+export { planSafetensors, safetensorsChunks, writeSafetensors } from './safetensors/writer.js';
+export type { SafetensorsInput, SafetensorsPlan } from './safetensors/writer.js';
+export type { RawSafetensor, SafetensorsHeader, SafetensorsTensorInfo } from './safetensors/types.js';

@@ -1,10 +1,12 @@
-import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { CliError } from './cli-error.js';
 
-/** Parses a command's arguments with `node:util` parseArgs, turning its errors into `CLI_USAGE`. */
-export function parseOptions<T extends NonNullable<ParseArgsConfig['options']>>(args: readonly string[], options: T) {
+/**
+ * Runs an argument parser (usually `node:util` parseArgs with `strict: true`),
+ * turning its errors into `CLI_USAGE`.
+ */
+export function withUsageErrors<T>(parse: () => T): T {
   try {
-    return parseArgs({ args: [...args], options, allowPositionals: true, strict: true });
+    return parse();
   } catch (error) {
     throw new CliError('CLI_USAGE', error instanceof Error ? error.message : String(error), { cause: error });
   }
