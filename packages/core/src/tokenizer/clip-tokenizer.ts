@@ -3,7 +3,7 @@ import { BytePairEncoder } from './bpe.js';
 import { UNICODE_TO_BYTE } from './byte-unicode.js';
 import { gunzip, isGzip } from './gunzip.js';
 import { LruCache } from './lru-cache.js';
-import { cleanOpenAI, literalAlternation, normalizeFast, openAIWordPattern, pythonStrip, splitWordsFast } from './text-cleanup.js';
+import { cleanOpenAI, literalAlternation, normalizeFast, openAIWordPattern, pythonStrip, splitWordsFast, splitWordsOpenAI } from './text-cleanup.js';
 import type { TextCleanup } from './text-cleanup.js';
 import { TokenizerError } from './tokenizer-error.js';
 import type { AddedToken, TokenizerFiles } from './tokenizer-files.js';
@@ -267,7 +267,7 @@ export class CLIPTokenizer {
 
   #encodeInto(text: string, out: number[]): void {
     if (this.#openAIWords !== undefined) {
-      for (const word of cleanOpenAI(text).match(this.#openAIWords) ?? []) {
+      for (const word of splitWordsOpenAI(cleanOpenAI(text), this.#openAIWords)) {
         const special = this.#specialIds.get(word);
         if (special !== undefined) out.push(special);
         else this.#pushWord(word, out);

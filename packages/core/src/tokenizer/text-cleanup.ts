@@ -38,10 +38,16 @@ function isAscii(text: string): boolean {
   return true;
 }
 
-/** The fast tokenizer's normalizer: NFC, every white-space run → one space, lower-case. */
+/**
+ * The fast tokenizer's normalizer: NFC, every white-space run → one space,
+ * lower-case. `tokenizers` lower-cases code point by code point, so a capital
+ * sigma always becomes `σ`; JS's `toLowerCase` (like Python's `str.lower`)
+ * would write a word-final one as `ς`, so Σ is mapped first.
+ */
 export function normalizeFast(text: string): string {
-  const nfc = isAscii(text) ? text : text.normalize('NFC');
-  return nfc.replace(WHITE_SPACE_RUN, ' ').toLowerCase();
+  if (isAscii(text)) return text.replace(WHITE_SPACE_RUN, ' ').toLowerCase();
+  const spaced = text.normalize('NFC').replace(WHITE_SPACE_RUN, ' ');
+  return (spaced.includes('\u03a3') ? spaced.replaceAll('\u03a3', '\u03c3') : spaced).toLowerCase();
 }
 
 /** Splits normalized text into words with the fast tokenizer's pattern. */
@@ -61,6 +67,19 @@ export function pythonStrip(text: string): string {
 export function cleanOpenAI(text: string): string {
   const unescaped = unescapeHtml(unescapeHtml(text));
   return pythonStrip(pythonStrip(unescaped).replace(WHITE_SPACE_RUN, ' ')).toLowerCase();
+}
+
+/**
+ * Splits OpenAI-cleaned text with {@link openAIWordPattern}. One fix-up: under
+ * `IGNORECASE`, Python's `regex` matches U+0345 (combining ypogegrammeni, whose
+ * case fold is the letter ι) with neither `\p{L}` nor the negated class, so it
+ * is dropped like white space, while JS's `iu` counts it as a letter. A full
+ * scan of all code points (Python 3.11 `regex` vs Node 20) found no other
+ * character where the two engines' classes disagree.
+ */
+export function splitWordsOpenAI(cleaned: string, pattern: RegExp): string[] {
+  const text = cleaned.includes('\u0345') ? cleaned.replaceAll('\u0345', ' ') : cleaned;
+  return text.match(pattern) ?? [];
 }
 
 function escapeRegExp(text: string): string {
