@@ -1,0 +1,112 @@
+/**
+ * Converts a CLIPSeg checkpoint to its four ONNX graphs.
+ *
+ * @module
+ */
+import type { GraphContract } from '@clipseg/core';
+import type { CheckpointReader } from '../checkpoint/checkpoint-reader.js';
+import type { GraphBuilder } from '../onnx/graph-builder.js';
+import { writeModel } from '../onnx/model-writer.js';
+import type { ClipSegGraphConfig } from './clipseg-graph-config.js';
+import { checkGraphConfig } from './clipseg-graph-config.js';
+import { ConvertError } from './convert-error.js';
+import { buildDecoderGraph } from './decoder-graph.js';
+import { expectedParameters } from './expected-parameters.js';
+import type { GraphName, ImageSize } from './graph-contracts.js';
+import { DEFAULT_IMAGE_SIZE, GRAPH_NAMES, graphContracts } from './graph-contracts.js';
+import { buildImageProjectorGraph } from './image-projector-graph.js';
+import { buildTextEncoderGraph } from './text-encoder-graph.js';
+import { validateCheckpoint } from './validate-checkpoint.js';
+import { buildVisionEncoderGraph } from './vision-encoder-graph.js';
+import type { WeightDType } from './weight-store.js';
+import { WeightStore } from './weight-store.js';
+
+/** Progress of {@link buildGraphs}, reported after each weight is written. */
+export interface BuildGraphsProgress {
+  /** Graph being written. */
+  readonly graph: GraphName;
+  /** Its position among the graphs (0-based). */
+  readonly graphIndex: number;
+  /** Number of graphs. */
+  readonly graphCount: number;
+  /** Initializers of this graph written so far. */
+  readonly tensorsDone: number;
+  /** Initializers in this graph. */
+  readonly tensorsTotal: number;
+  /** Bytes of this graph written so far. */
+  readonly bytesDone: number;
+  /** Size of this graph in bytes. */
+  readonly bytesTotal: number;
+}
+
+/** Options of {@link buildGraphs}. */
+export interface BuildGraphsOptions {
+  /** Input size of the vision graphs, a multiple of the patch size (default 352×352, the CIDAS processor size). */
+  readonly imageSize?: ImageSize;
+  /** Weight storage: `fp32` (default) or `fp16` (matrices stored as float16 with a Cast; compute stays float32). */
+  readonly dtype?: WeightDType;
+  /** Called as weights are written. */
+  readonly onProgress?: (progress: BuildGraphsProgress) => void;
+  /** `producer_version` written into each model. */
+  readonly producerVersion?: string;
+}
+
+/** The four serialised ONNX models and their contracts. */
+export interface BuiltGraphs {
+  /** ModelProto bytes of each graph. */
+  readonly graphs: Record<GraphName, Uint8Array>;
+  /** Input/output contracts, in {@link GRAPH_NAMES} order. */
+  readonly contracts: GraphContract[];
+}
+
+function checkImageSize(config: ClipSegGraphConfig, size: ImageSize): void {
+  const p = config.vision_config.patch_size;
+  const ok = (v: number): boolean => Number.isSafeInteger(v) && v >= p && v % p === 0;
+  if (!ok(size.height) || !ok(size.width)) {
+    throw new ConvertError(
+      'CONVERT_INVALID_OPTIONS',
+      `imageSize ${size.height}×${size.width} must be positive multiples of the patch size ${p} (e.g. ${DEFAULT_IMAGE_SIZE.height}×${DEFAULT_IMAGE_SIZE.width}).`,
+      { details: { imageSize: { ...size }, patchSize: p } },
+    );
+  }
+}
+
+/**
+ * Builds the `text_encoder`, `vision_encoder`, `image_projector` and `decoder` ONNX models (IR 8, opset 17) from a
+ * CLIPSegForImageSegmentation checkpoint.
+ *
+ * The config is checked, then the checkpoint (every problem at once), then each graph is written in turn, reading
+ * each weight from `reader` exactly once, when it is copied into place: memory stays near the size of the output
+ * plus one weight. `clip.logit_scale` is not needed by any graph.
+ *
+ * @throws {@link ConvertError} `CONVERT_INVALID_CONFIG`, `CONVERT_INVALID_OPTIONS`, or one of the checkpoint codes
+ * of `validateCheckpoint`.
+ */
+export async function buildGraphs(config: ClipSegGraphConfig, reader: CheckpointReader, options: BuildGraphsOptions = {}): Promise<BuiltGraphs> {
+  const imageSize = options.imageSize ?? DEFAULT_IMAGE_SIZE;
+  const dtype = options.dtype ?? 'fp32';
+  if (dtype !== 'fp32' && dtype !== 'fp16') {
+    throw new ConvertError('CONVERT_INVALID_OPTIONS', `dtype must be 'fp32' or 'fp16', got '${String(dtype)}'.`);
+  }
+  checkGraphConfig(config);
+  checkImageSize(config, imageSize);
+  validateCheckpoint(config, reader);
+
+  const weights = new WeightStore(reader, expectedParameters(config), dtype);
+  const builders: Record<GraphName, () => GraphBuilder> = {
+    text_encoder: () => buildTextEncoderGraph(config, weights),
+    vision_encoder: () => buildVisionEncoderGraph(config, weights, imageSize),
+    image_projector: () => buildImageProjectorGraph(config, weights, imageSize),
+    decoder: () => buildDecoderGraph(config, weights, imageSize),
+  };
+  const graphs = {} as Record<GraphName, Uint8Array>;
+  for (const [graphIndex, graph] of GRAPH_NAMES.entries()) {
+    graphs[graph] = await writeModel(builders[graph](), {
+      ...(options.producerVersion === undefined ? {} : { producerVersion: options.producerVersion }),
+      docString: `CLIPSeg ${graph} (HF CLIPSegForImageSegmentation), ${imageSize.height}x${imageSize.width}, weights ${dtype}`,
+      metadata: { 'clipseg.graph': graph, 'clipseg.image_size': `${imageSize.height}x${imageSize.width}`, 'clipseg.weights_dtype': dtype },
+      onProgress: (p) => options.onProgress?.({ graph, graphIndex, graphCount: GRAPH_NAMES.length, ...p }),
+    });
+  }
+  return { graphs, contracts: graphContracts(config, imageSize) };
+}

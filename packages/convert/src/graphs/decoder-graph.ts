@@ -1,0 +1,83 @@
+/**
+ * The `decoder` graph: one image's activations + n conditional embeddings → n logit maps.
+ *
+ * @module
+ */
+import { GraphBuilder } from '../onnx/graph-builder.js';
+import type { ClipSegGraphConfig } from './clipseg-graph-config.js';
+import { DECODER_PREFIX } from './expected-parameters.js';
+import type { ImageSize } from './graph-contracts.js';
+import { activationName, graphGeometry } from './graph-contracts.js';
+import type { LayerContext, LayerShape } from './layers.js';
+import { linear, postNormLayer } from './layers.js';
+import type { WeightStore } from './weight-store.js';
+
+/** Conv / ConvTranspose with HF `<prefix>.weight` and `<prefix>.bias`. */
+function conv(ctx: LayerContext, op: 'Conv' | 'ConvTranspose', x: string, prefix: string, kernel: number, stride: number, pad: number): string {
+  const { g, w } = ctx;
+  return g.op(op, [x, w.param(g, `${prefix}.weight`), w.param(g, `${prefix}.bias`)], {
+    kernel_shape: [kernel, kernel],
+    strides: [stride, stride],
+    pads: [pad, pad, pad, pad],
+  });
+}
+
+/**
+ * Builds HF `CLIPSegDecoder` for ONE image and `prompts` conditional embeddings.
+ *
+ * The activations are taken deepest first; step i computes `reduces[i](activation) (+ previous output)`, applies
+ * FiLM when `i == conditional_layer` (`film_mul(c)[:, None] * x + film_add(c)[:, None]`, on every token including
+ * CLS), then the post-norm decoder layer i (ReLU MLP, `decoder_num_attention_heads`, vision `layer_norm_eps`).
+ * Everything before FiLM runs at batch 1; FiLM broadcasts `[prompts, 1, R]` against `[1, T, R]`, so the image's
+ * activations serve every prompt without being tiled. (If `conditional_layer` is never reached, the output is
+ * expanded to one row per prompt, as HF's batch would have it.) The class token is dropped, the tokens are laid
+ * out on the patch grid (row-major) and the head upsamples: refined = Conv3×3 → ReLU → ConvTranspose(R→R/2,
+ * k = s = patch/4) → ReLU → ConvTranspose(R/2→1, k = s = patch/4); plain = ConvTranspose(R→1, k = s = patch).
+ */
+export function buildDecoderGraph(config: ClipSegGraphConfig, weights: WeightStore, imageSize: ImageSize): GraphBuilder {
+  const g = new GraphBuilder('decoder');
+  const ctx: LayerContext = { g, w: weights };
+  const vision = config.vision_config;
+  const R = config.reduce_dim;
+  const { gridHeight, gridWidth, tokens, logitsHeight, logitsWidth } = graphGeometry(config, imageSize);
+  const activations = config.extract_layers.map((_, k) => g.input(activationName(k), 'float32', [1, tokens, vision.hidden_size]));
+  const cond = g.input('conditional_embeddings', 'float32', ['prompts', config.projection_dim]);
+  const shape: LayerShape = { hidden: R, heads: config.decoder_num_attention_heads, eps: vision.layer_norm_eps, activation: 'relu' };
+
+  let output: string | undefined;
+  let conditioned = false;
+  [...activations].reverse().forEach((activation, i) => {
+    const reduced = g.scope(`${DECODER_PREFIX}.reduces.${i}`, () => linear(ctx, activation, `${DECODER_PREFIX}.reduces.${i}`));
+    output = output === undefined ? reduced : g.op('Add', [reduced, output]);
+    if (i === config.conditional_layer) {
+      output = g.scope(`${DECODER_PREFIX}.film`, () => {
+        const axis1 = g.constInt64([1]);
+        const mul = g.op('Unsqueeze', [linear(ctx, cond, `${DECODER_PREFIX}.film_mul`), axis1]);
+        const add = g.op('Unsqueeze', [linear(ctx, cond, `${DECODER_PREFIX}.film_add`), axis1]);
+        return g.op('Add', [g.op('Mul', [mul, output!]), add]);
+      });
+      conditioned = true;
+    }
+    output = postNormLayer(ctx, output, `${DECODER_PREFIX}.layers.${i}`, shape);
+  });
+  let x = output!;
+  if (!conditioned) {
+    x = g.op('Expand', [x, g.op('Concat', [g.op('Shape', [cond], { start: 0, end: 1 }), g.constInt64([1, 1])], { axis: 0 })]);
+  }
+
+  const patches = g.op('Slice', [x, g.constInt64([1]), g.constInt64([tokens]), g.constInt64([1])]);
+  const grid = g.op('Reshape', [g.op('Transpose', [patches], { perm: [0, 2, 1] }), g.constInt64([0, R, gridHeight, gridWidth])]);
+  const head = `${DECODER_PREFIX}.transposed_convolution`;
+  let logits: string;
+  if (config.use_complex_transposed_convolution) {
+    const k = Math.floor(vision.patch_size / 4);
+    const h0 = g.op('Relu', [conv(ctx, 'Conv', grid, `${head}.0`, 3, 1, 1)]);
+    const h1 = g.op('Relu', [conv(ctx, 'ConvTranspose', h0, `${head}.2`, k, k, 0)]);
+    logits = conv(ctx, 'ConvTranspose', h1, `${head}.4`, k, k, 0);
+  } else {
+    logits = conv(ctx, 'ConvTranspose', grid, head, vision.patch_size, vision.patch_size, 0);
+  }
+  g.op('Squeeze', [logits, g.constInt64([1])], {}, 'logits');
+  g.output('logits', 'float32', ['prompts', logitsHeight, logitsWidth]);
+  return g;
+}
