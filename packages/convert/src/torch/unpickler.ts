@@ -318,6 +318,9 @@ class Unpickler {
   }
 
   #raw(length: number): Uint8Array {
+    if (length > this.#bytes.length - this.#pos) {
+      throw invalid(`a ${String(length)}-byte string at offset ${String(this.#pos)} runs past the end of the pickle (truncated or lying length).`);
+    }
     if (length > this.#limits.maxStringBytes) {
       throw limit('TORCH_PICKLE_LIMIT_EXCEEDED', `a ${String(length)}-byte string exceeds maxStringBytes ${String(this.#limits.maxStringBytes)}`, this.#pos);
     }

@@ -38,3 +38,23 @@ export function decodeUtf8OrLatin1(bytes: Uint8Array): string {
   for (const b of bytes) out += String.fromCharCode(b);
   return out;
 }
+
+interface TextEncoderLike {
+  encode(input: string): Uint8Array;
+}
+
+let encoder: TextEncoderLike | undefined;
+
+/**
+ * Encodes a string as UTF-8 with the `TextEncoder` global.
+ *
+ * @param text - the string
+ */
+export function encodeUtf8(text: string): Uint8Array {
+  if (encoder === undefined) {
+    const Encoder = (globalThis as { TextEncoder?: new () => TextEncoderLike }).TextEncoder;
+    if (Encoder === undefined) throw new Error('This runtime has no TextEncoder (Node >= 20 or any modern browser is needed).');
+    encoder = new Encoder();
+  }
+  return encoder.encode(text);
+}
