@@ -70,11 +70,11 @@ describe('GraphBuilder + writeModel', () => {
     expect(Number(model.irVersion)).toBe(ONNX_IR_VERSION);
     expect(model.opsetImport.map((o) => [o.domain, Number(o.version)])).toEqual([['', ONNX_OPSET]]);
     expect(model.metadataProps).toEqual([expect.objectContaining({ key: 'k', value: 'v' })]);
-    const graph = model.graph!;
+    const graph = model.graph as ReturnType<typeof onnx.GraphProto.decode>;
     expect(graph.input[0]!.type!.tensorType!.shape!.dim!.map((d) => d.dimParam || Number(d.dimValue))).toEqual(['batch', 'seq', 3]);
     const w = graph.initializer.find((t) => t.name === 'w')!;
-    expect(Array.from(new Float32Array(w.rawData.slice().buffer))).toEqual(Array.from(Float32Array.of(1, 2, 3, 4, 5, 6.001)));
-    expect(graph.node.some((n) => n.name.startsWith('block/'))).toBe(true);
+    expect(Array.from(new Float32Array(w.rawData!.slice().buffer))).toEqual(Array.from(Float32Array.of(1, 2, 3, 4, 5, 6.001)));
+    expect(graph.node.some((n) => n.name!.startsWith('block/'))).toBe(true);
     expect(progress).toEqual([1, 2, 3, 4]);
   });
 
@@ -98,10 +98,10 @@ describe('GraphBuilder + writeModel', () => {
 
   it('stores float16 weights with a Cast and computes in float32', async () => {
     const bytes = await writeModel(linearNormGraph('float16'));
-    const graph = onnx.ModelProto.decode(bytes).graph!;
+    const graph = onnx.ModelProto.decode(bytes).graph as ReturnType<typeof onnx.GraphProto.decode>;
     const w = graph.initializer.find((t) => t.name === 'w::fp16')!;
     expect(w.dataType).toBe(onnx.TensorProto.DataType.FLOAT16);
-    expect(w.rawData.length).toBe(12);
+    expect(w.rawData!.length).toBe(12);
     expect(graph.node[0]!.opType).toBe('Cast');
     const out = await run(bytes, { x: new ort.Tensor('float32', Float32Array.of(0, 0, 1), [1, 1, 3]) });
     // 6.001 rounds to 6 in float16
