@@ -41,6 +41,18 @@ describe('CLIPTokenizer on a tiny vocabulary', () => {
     expect([custom.padTokenId, custom.modelMaxLength, custom.cleanup]).toEqual([0, 16, 'openai']);
   });
 
+  it('looks single tokens up without clean-up or BPE', () => {
+    const tokenizer = tiny();
+    expect(tokenizer.tokenToId('!')).toBe(0);
+    expect(tokenizer.tokenToId('!</w>')).toBe(256);
+    expect(tokenizer.tokenToId('cat</w>')).toBe(CAT);
+    expect(tokenizer.tokenToId('<|endoftext|>')).toBe(EOS);
+    expect(tokenizer.tokenToId('cat')).toBeUndefined();
+    expect(tokenizer.idToToken(CAT)).toBe('cat</w>');
+    expect(tokenizer.idToToken(BOS)).toBe('<|startoftext|>');
+    expect(tokenizer.idToToken(EOS + 1)).toBeUndefined();
+  });
+
   it('lower-cases, splits words and applies merges', () => {
     const tokenizer = tiny();
     expect(tokenizer.encode('Cat  DOG\thello')).toEqual([BOS, CAT, DOG, HELLO, EOS]);

@@ -89,6 +89,7 @@ export class CLIPTokenizer {
 
   readonly #bpe: BytePairEncoder;
   readonly #cache: LruCache<string, number[]>;
+  readonly #addedIds = new Map<string, number>();
   readonly #specialIds = new Map<string, number>();
   readonly #specialContent = new Map<number, string>();
   readonly #rawSpecials: RegExp | undefined;
@@ -123,6 +124,7 @@ export class CLIPTokenizer {
 
     let maxId = this.#bpe.idToToken.length - 1;
     for (const token of added) {
+      this.#addedIds.set(token.content, token.id);
       this.#specialIds.set(token.content, token.id);
       this.#specialContent.set(token.id, token.content);
       maxId = Math.max(maxId, token.id);
@@ -196,7 +198,21 @@ export class CLIPTokenizer {
 
   /** BPE token strings of `text` (byte-mapped, `</w>` ending each word), no begin / end-of-text. */
   tokenize(text: string): string[] {
-    return this.encode(text, { addSpecialTokens: false }).map((id) => this.#specialContent.get(id) ?? this.#bpe.idToToken[id]!);
+    return this.encode(text, { addSpecialTokens: false }).map((id) => this.idToToken(id)!);
+  }
+
+  /**
+   * Id of one token string, with no clean-up or BPE (HF `convert_tokens_to_ids`):
+   * a vocabulary entry such as `cat</w>` or `!`, or an added token such as
+   * `<|endoftext|>`; `undefined` when there is none.
+   */
+  tokenToId(token: string): number | undefined {
+    return this.#addedIds.get(token) ?? this.#bpe.tokenToId.get(token);
+  }
+
+  /** Token string of one id (HF `convert_ids_to_tokens`), or `undefined` when the id is unused. */
+  idToToken(id: number): string | undefined {
+    return this.#specialContent.get(id) ?? this.#bpe.idToToken[id];
   }
 
   /**
