@@ -14,7 +14,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CLIPTokenizer } from '../src/tokenizer/index.js';
+import { CLIPTokenizer } from '@clipseg/core';
 
 const PROMPTS = 20_000;
 const REPEATS = 7;

@@ -73,7 +73,7 @@ export async function loadTokenizer(files: FileSet, options: CLIPTokenizerOption
   }
   const tokenizer = build(base);
   if (options.padTokenId !== undefined || hints.padToken === undefined) return tokenizer;
-  // The pad token is named, not numbered: look its id up with the tokenizer itself.
-  const ids = tokenizer.encode(hints.padToken, { addSpecialTokens: false });
-  return ids.length === 1 && ids[0] !== tokenizer.padTokenId ? build({ ...base, padTokenId: ids[0]! }) : tokenizer;
+  // The pad token is named, not numbered: look it up in the vocabulary as HF's convert_tokens_to_ids does.
+  const padId = tokenizer.tokenToId(hints.padToken);
+  return padId !== undefined && padId !== tokenizer.padTokenId ? build({ ...base, padTokenId: padId }) : tokenizer;
 }
