@@ -1,5 +1,5 @@
-import { PyDict, PyHostObject, PyTuple, describePyValue } from './pickle-values.js';
-import type { GlobalDescriptor, PyValue } from './pickle-values.js';
+import { PyDict, PyHostObject, describePyValue } from './pickle-values.js';
+import type { GlobalDescriptor, PyTuple, PyValue } from './pickle-values.js';
 import { STORAGE_TYPE_TAG_PREFIX } from './storage-ref.js';
 import { TENSOR_OBJECT_TYPE, rebuildTensor } from './tensor-rebuild.js';
 import type { TensorRebuildLimits, TorchTensorRecord } from './tensor-rebuild.js';
