@@ -70,7 +70,7 @@ export class WeightStore {
   /** Adds the `[out, in]` weight of a Linear layer transposed to `[in, out]`, ready for `MatMul(x, W)`. */
   linearWeight(g: GraphBuilder, name: string): string {
     const stored = `${name}::T`;
-    if (g.has(stored) || g.has(`${stored}::fp16`)) return stored;
+    if (g.has(stored)) return stored;
     const [rows, cols] = this.shape(name) as [number, number];
     return g.initializer(stored, 'float32', [cols, rows], async () => transpose2d(await this.read(name), rows, cols), this.storage(2));
   }
