@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { GraphContract } from '@clipseg/core';
+import type { GraphContract, ImageSize } from '@clipseg/core';
 import type { CheckpointReader } from '../checkpoint/checkpoint-reader.js';
 import type { GraphBuilder } from '../onnx/graph-builder.js';
 import { writeModel } from '../onnx/model-writer.js';
@@ -12,7 +12,7 @@ import { checkGraphConfig } from './clipseg-graph-config.js';
 import { ConvertError } from './convert-error.js';
 import { buildDecoderGraph } from './decoder-graph.js';
 import { expectedParameters } from './expected-parameters.js';
-import type { GraphName, ImageSize } from './graph-contracts.js';
+import type { GraphName } from './graph-contracts.js';
 import { DEFAULT_IMAGE_SIZE, GRAPH_NAMES, graphContracts } from './graph-contracts.js';
 import { buildImageProjectorGraph } from './image-projector-graph.js';
 import { buildTextEncoderGraph } from './text-encoder-graph.js';

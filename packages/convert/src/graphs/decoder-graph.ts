@@ -3,10 +3,10 @@
  *
  * @module
  */
+import type { ImageSize } from '@clipseg/core';
 import { GraphBuilder } from '../onnx/graph-builder.js';
 import type { ClipSegGraphConfig } from './clipseg-graph-config.js';
 import { DECODER_PREFIX } from './expected-parameters.js';
-import type { ImageSize } from './graph-contracts.js';
 import { activationName, graphGeometry } from './graph-contracts.js';
 import type { LayerContext, LayerShape } from './layers.js';
 import { linear, postNormLayer } from './layers.js';

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { GraphContract, TensorSpec } from '@clipseg/core';
+import type { GraphContract, ImageSize, TensorSpec } from '@clipseg/core';
 import type { ClipSegGraphConfig } from './clipseg-graph-config.js';
 import { deepestExtractLayer } from './clipseg-graph-config.js';
 
@@ -13,12 +13,6 @@ export const GRAPH_NAMES = ['text_encoder', 'vision_encoder', 'image_projector',
 
 /** One of {@link GRAPH_NAMES}. */
 export type GraphName = (typeof GRAPH_NAMES)[number];
-
-/** Height and width of the images the vision graphs take (fixed at conversion). */
-export interface ImageSize {
-  readonly height: number;
-  readonly width: number;
-}
 
 /** The processor size of the published CLIPSeg checkpoints (CIDAS/clipseg-rd64-refined): 352×352. */
 export const DEFAULT_IMAGE_SIZE: ImageSize = Object.freeze({ height: 352, width: 352 });

@@ -3,11 +3,11 @@
  *
  * @module
  */
+import type { ImageSize } from '@clipseg/core';
 import { GraphBuilder } from '../onnx/graph-builder.js';
 import type { ClipSegGraphConfig } from './clipseg-graph-config.js';
 import { deepestExtractLayer } from './clipseg-graph-config.js';
 import { VISION_PREFIX } from './expected-parameters.js';
-import type { ImageSize } from './graph-contracts.js';
 import { graphGeometry } from './graph-contracts.js';
 import type { LayerContext } from './layers.js';
 import { layerNorm, preNormLayer } from './layers.js';

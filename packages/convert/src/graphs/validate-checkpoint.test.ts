@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { isClipSegError } from '@clipseg/core';
+import { CLIPSegConfig, isClipSegError } from '@clipseg/core';
 import { describe, expect, inject, it } from 'vitest';
 import type { CheckpointReader, CheckpointTensorInfo } from '../checkpoint/checkpoint-reader.js';
 import { buildGraphs } from './build-graphs.js';
@@ -81,6 +81,9 @@ describe('expectedParameters', () => {
     for (const [name, shape] of expected) if (name !== 'clip.logit_scale') expect(header[name]!.shape, name).toEqual(shape);
     const infos = Object.entries(header).map(([name, t]) => ({ name, dtype: 'F32' as const, shape: t.shape }));
     expect(inspectCheckpoint(config, listing(infos))).toEqual([]);
+    // core's CLIPSegConfig satisfies the structural config type and gives the same parameters.
+    const parsed: ClipSegGraphConfig = CLIPSegConfig.fromJSON(readFileSync(join(shared, 'golden/clipseg-tiny-refined/config.json'), 'utf8'));
+    expect([...expectedParameters(parsed)]).toEqual([...expected]);
   });
 
   it('follows the head type and the number of extract layers', () => {
