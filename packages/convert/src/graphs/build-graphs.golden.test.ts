@@ -6,6 +6,7 @@ import type { CheckpointReader, CheckpointTensorInfo } from '../checkpoint/check
 import { buildGraphs } from './build-graphs.js';
 import type { BuiltGraphs } from './build-graphs.js';
 import type { ClipSegGraphConfig } from './clipseg-graph-config.js';
+import { onnx } from '../onnx/onnx-proto.js';
 import { projectorInputActivation } from './graph-contracts.js';
 
 const shared = inject('sharedDir');
@@ -124,6 +125,25 @@ describe.skipIf(skip)('CLIPSeg graphs against the tiny-refined goldens', () => {
       expect([...session.outputNames], contract.name).toEqual(contract.outputs.map((t) => t.name));
     }
     expect(built.contracts.find((c) => c.name === 'decoder')!.outputs[0]!.dims).toEqual(['prompts', 352, 352]);
+  });
+
+  it('uses every initializer, stores each weight once across the graphs, and never tiles the activations', () => {
+    const owners = new Map<string, string>();
+    for (const [name, bytes] of Object.entries(built.graphs)) {
+      const graph = onnx.ModelProto.decode(bytes).graph!;
+      const consumed = new Set(graph.node!.flatMap((n) => n.input ?? []));
+      for (const t of graph.initializer ?? []) {
+        expect(consumed.has(t.name!), `${name}: ${t.name!} unused`).toBe(true);
+        const weight = t.name!.replace(/::T$/, '');
+        if (weight.includes('.')) {
+          expect(owners.get(weight), `${weight} stored twice`).toBeUndefined();
+          owners.set(weight, name);
+        }
+      }
+      if (name === 'decoder') expect(graph.node!.some((n) => n.opType === 'Tile')).toBe(false);
+    }
+    expect(owners.get('clip.vision_model.encoder.layers.3.mlp.fc2.weight')).toBe('vision_encoder');
+    expect(owners.get('clip.vision_model.post_layernorm.weight')).toBe('image_projector');
   });
 
   it('text_encoder gives a.text_embeds for the eos-padded batch and b.conditional_embeddings for the 77-padded one', async () => {
