@@ -138,7 +138,11 @@ export type GlobalDescriptor =
 export function describePyValue(value: PyValue): string {
   if (value === null) return 'None';
   if (typeof value === 'boolean') return value ? 'True' : 'False';
-  if (typeof value === 'number' || typeof value === 'bigint') return `int ${String(value)}`;
+  if (typeof value === 'number') return `int ${String(value)}`;
+  if (typeof value === 'bigint') {
+    const digits = String(value);
+    return `int ${digits.length > 24 ? `of ${String(digits.length)} digits` : digits}`;
+  }
   if (typeof value === 'string') return `str ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
   if (value instanceof Uint8Array) return `bytes of length ${String(value.length)}`;
   if (value instanceof PyFloat) return `float ${String(value.value)}`;

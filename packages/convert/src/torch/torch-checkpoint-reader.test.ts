@@ -2,12 +2,13 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 import { OP } from './pickle-opcodes.js';
+import { bytesAccess } from './random-access-bytes.js';
 import { PickleWriter } from './testing/pickle-writer.js';
 import { f32Bytes, stateDictPickle, writeTensor, writeTorchFile } from './testing/torch-file-builder.js';
 import type { TestTensor, TorchFileSpec } from './testing/torch-file-builder.js';
 import { TorchCheckpointError } from './torch-checkpoint-error.js';
 import type { TorchCheckpointErrorCode } from './torch-checkpoint-error.js';
-import { readTorchCheckpoint } from './torch-checkpoint-reader.js';
+import { openTorchCheckpoint, readTorchCheckpoint } from './torch-checkpoint-reader.js';
 import type { TorchCheckpointOptions, TorchCheckpointReader } from './torch-checkpoint-reader.js';
 
 const shared = inject('sharedDir');
@@ -194,6 +195,36 @@ describe('readTorchCheckpoint on files built in memory', () => {
     expect(reader.skipped.map((s) => s.name)).toEqual(['step', '5']);
     expect(reader.skipped[0]!.reason).toContain('not a tensor');
     expect([...(await reader.readFloat32('w'))]).toEqual([1, 2, 3, 4]);
+  });
+
+  it('accepts the shape of an HF state dict: OrderedDict with _metadata set by BUILD', async () => {
+    const pickle = stateDictPickle([W]).slice(0, -2); // drop SETITEMS, STOP
+    const w = new PickleWriter().raw(...pickle).op(OP.SETITEMS);
+    w.op(OP.EMPTY_DICT).str('_metadata').global('collections', 'OrderedDict').op(OP.EMPTY_TUPLE).op(OP.REDUCE);
+    w.str('').op(OP.EMPTY_DICT).str('version').int(1).op(OP.SETITEM).op(OP.SETITEM);
+    w.op(OP.SETITEM).op(OP.BUILD).op(OP.STOP);
+    const reader = open({ pickle: w.build(), storages: { '0': W_BYTES } });
+    expect([...(await reader.readFloat32('w'))]).toEqual([1, 2, 3, 4]);
+    expect(reader.skipped).toEqual([]);
+  });
+
+  it('reads lazily: opening touches the directory and the pickle, not the storages', async () => {
+    const big = new Uint8Array(1 << 20);
+    const file = writeTorchFile({ pickle: stateDictPickle([{ ...W, numel: big.length / 4, shape: [big.length / 4] }]), storages: { '0': big } });
+    let bytesRead = 0;
+    const inner = bytesAccess(file);
+    const access = {
+      size: inner.size,
+      read(offset: number, length: number): Uint8Array {
+        expect(offset >= 0 && length >= 0 && offset + length <= inner.size).toBe(true);
+        bytesRead += length;
+        return inner.read(offset, length);
+      },
+    };
+    const reader = openTorchCheckpoint(access);
+    expect(bytesRead).toBeLessThan(70_000);
+    expect((await reader.readFloat32('w')).length).toBe(big.length / 4);
+    expect(bytesRead).toBeGreaterThan(big.length);
   });
 
   it('accepts an empty state dict', () => {

@@ -59,6 +59,7 @@ export class TorchCheckpointReader implements CheckpointReader {
   readonly #archive: TorchArchive;
   readonly #tensors: ReadonlyMap<string, TorchTensorRecord>;
   readonly #infos: readonly TorchTensorInfo[];
+  readonly #infoByName: ReadonlyMap<string, TorchTensorInfo>;
   #closed = false;
 
   /**
@@ -85,6 +86,7 @@ export class TorchCheckpointReader implements CheckpointReader {
       stride: t.stride,
       contiguous: t.contiguous,
     }));
+    this.#infoByName = new Map(this.#infos.map((i) => [i.name, i]));
   }
 
   /**
@@ -132,7 +134,7 @@ export class TorchCheckpointReader implements CheckpointReader {
    * @throws {@link TorchCheckpointError} `TORCH_TENSOR_NOT_FOUND`
    */
   info(name: string): TorchTensorInfo {
-    const info = this.#infos.find((i) => i.name === name);
+    const info = this.#infoByName.get(name);
     if (info === undefined) throw this.#notFound(name);
     return info;
   }

@@ -1,32 +1,14 @@
+import { DEFAULT_UNPICKLER_LIMITS, pickleInvalid as invalid, pickleLimit as limit } from './pickle-limits.js';
+import type { UnpicklerLimits } from './pickle-limits.js';
 import { HIGHEST_PROTOCOL, OP, opcodeName } from './pickle-opcodes.js';
-import { PyDict, PyFloat, PyGlobal, PyList, PyTuple, depthOf, describePyValue } from './pickle-values.js';
-import type { GlobalDescriptor, PyKey, PyValue } from './pickle-values.js';
+import { PickleStack } from './pickle-stack.js';
+import { PyDict, PyFloat, PyGlobal, PyList, PyTuple, describePyValue } from './pickle-values.js';
+import type { GlobalDescriptor, PyValue } from './pickle-values.js';
 import { torchError } from './torch-checkpoint-error.js';
-import type { TorchCheckpointErrorCode } from './torch-checkpoint-error.js';
 import { tryDecodeUtf8 } from './utf8.js';
 
-/** Resource limits of {@link unpickle}; each has a default suited to state dicts. */
-export interface UnpicklerLimits {
-  /** Deepest MARK nesting and container nesting accepted (default 128). */
-  readonly maxDepth: number;
-  /** Most values on the stack, all MARK levels together (default 1,000,000). */
-  readonly maxStackSize: number;
-  /** Most memo entries (default 2,000,000). */
-  readonly maxMemoSize: number;
-  /** Most values created (default 2,000,000). */
-  readonly maxObjects: number;
-  /** Longest string or bytes value, in bytes (default 16 MiB; never more than the bytes left in the pickle). */
-  readonly maxStringBytes: number;
-}
-
-/** Defaults of {@link UnpicklerLimits}. */
-export const DEFAULT_UNPICKLER_LIMITS: UnpicklerLimits = {
-  maxDepth: 128,
-  maxStackSize: 1_000_000,
-  maxMemoSize: 2_000_000,
-  maxObjects: 2_000_000,
-  maxStringBytes: 16 * 1024 * 1024,
-};
+export { DEFAULT_UNPICKLER_LIMITS } from './pickle-limits.js';
+export type { UnpicklerLimits } from './pickle-limits.js';
 
 /** Options of {@link unpickle}. */
 export interface UnpickleOptions {
@@ -63,23 +45,14 @@ export function unpickle(bytes: Uint8Array, options: UnpickleOptions): PyValue {
   return new Unpickler(bytes, options).run();
 }
 
-function invalid(problem: string, details?: Record<string, unknown>): Error {
-  return torchError('TORCH_PICKLE_INVALID', `The checkpoint's pickle is invalid: ${problem}`, details);
-}
-
 class Unpickler {
   readonly #bytes: Uint8Array;
   readonly #view: DataView;
   readonly #globals: ReadonlyMap<string, GlobalDescriptor>;
   readonly #persistentLoad: ((pid: PyValue) => PyValue) | undefined;
   readonly #limits: UnpicklerLimits;
+  readonly #stack: PickleStack;
   #pos = 0;
-  #stack: PyValue[] = [];
-  readonly #metastack: PyValue[][] = [];
-  /** Values held by the metastack (frozen stacks below the current MARK). */
-  #frozen = 0;
-  readonly #memo = new Map<number, PyValue>();
-  #objects = 0;
 
   constructor(bytes: Uint8Array, options: UnpickleOptions) {
     this.#bytes = bytes;
@@ -87,17 +60,14 @@ class Unpickler {
     this.#globals = options.globals;
     this.#persistentLoad = options.persistentLoad;
     this.#limits = { ...DEFAULT_UNPICKLER_LIMITS, ...options.limits };
+    this.#stack = new PickleStack(this.#limits, () => this.#pos);
   }
 
   run(): PyValue {
     for (;;) {
       if (this.#step(this.#u8())) break;
     }
-    const result = this.#pop('STOP');
-    if (this.#stack.length !== 0 || this.#metastack.length !== 0) {
-      throw invalid(`STOP left ${String(this.#stack.length + this.#frozen)} values and ${String(this.#metastack.length)} open MARKs behind.`);
-    }
-    return result;
+    return this.#stack.finish();
   }
 
   /** Executes one opcode; true at STOP. */
@@ -116,142 +86,134 @@ class Unpickler {
       case OP.STOP:
         return true;
       case OP.MARK:
-        if (this.#metastack.length >= this.#limits.maxDepth) {
-          throw limit('TORCH_PICKLE_TOO_DEEP', `MARK nesting exceeds maxDepth ${String(this.#limits.maxDepth)}`, this.#pos - 1);
-        }
-        this.#metastack.push(this.#stack);
-        this.#frozen += this.#stack.length;
-        this.#stack = [];
+        this.#stack.mark();
         return false;
       case OP.POP:
-        if (this.#stack.length > 0) this.#stack.pop();
-        else this.#popMark('POP');
+        this.#stack.discard();
         return false;
       case OP.POP_MARK:
-        this.#popMark('POP_MARK');
+        this.#stack.popMark('POP_MARK');
         return false;
       case OP.NONE:
-        this.#push(null);
+        this.#stack.push(null);
         return false;
       case OP.NEWTRUE:
-        this.#push(true);
+        this.#stack.push(true);
         return false;
       case OP.NEWFALSE:
-        this.#push(false);
+        this.#stack.push(false);
         return false;
       case OP.BININT:
-        this.#push(this.#view.getInt32(this.#take(4, 'BININT'), true));
+        this.#stack.push(this.#view.getInt32(this.#take(4, 'BININT'), true));
         return false;
       case OP.BININT1:
-        this.#push(this.#u8());
+        this.#stack.push(this.#u8());
         return false;
       case OP.BININT2:
-        this.#push(this.#view.getUint16(this.#take(2, 'BININT2'), true));
+        this.#stack.push(this.#view.getUint16(this.#take(2, 'BININT2'), true));
         return false;
       case OP.LONG1:
-        this.#push(this.#long(this.#u8()));
+        this.#stack.push(this.#long(this.#u8()));
         return false;
       case OP.BINFLOAT:
-        this.#push(new PyFloat(this.#view.getFloat64(this.#take(8, 'BINFLOAT'), false)));
+        this.#stack.push(new PyFloat(this.#view.getFloat64(this.#take(8, 'BINFLOAT'), false)));
         return false;
       case OP.SHORT_BINUNICODE:
-        this.#push(this.#text(this.#u8()));
+        this.#stack.push(this.#text(this.#u8()));
         return false;
       case OP.BINUNICODE:
-        this.#push(this.#text(this.#u32('BINUNICODE')));
+        this.#stack.push(this.#text(this.#u32('BINUNICODE')));
         return false;
       case OP.BINUNICODE8:
-        this.#push(this.#text(this.#u64('BINUNICODE8')));
+        this.#stack.push(this.#text(this.#u64('BINUNICODE8')));
         return false;
       case OP.SHORT_BINBYTES:
-        this.#push(this.#raw(this.#u8()).slice());
+        this.#stack.push(this.#raw(this.#u8()).slice());
         return false;
       case OP.BINBYTES:
-        this.#push(this.#raw(this.#u32('BINBYTES')).slice());
+        this.#stack.push(this.#raw(this.#u32('BINBYTES')).slice());
         return false;
       case OP.BINBYTES8:
-        this.#push(this.#raw(this.#u64('BINBYTES8')).slice());
+        this.#stack.push(this.#raw(this.#u64('BINBYTES8')).slice());
         return false;
       case OP.EMPTY_TUPLE:
-        this.#push(new PyTuple([]));
+        this.#stack.push(new PyTuple([]));
         return false;
       case OP.TUPLE1:
       case OP.TUPLE2:
       case OP.TUPLE3: {
-        const n = op - OP.TUPLE1 + 1;
-        if (this.#stack.length < n) throw invalid(`${opcodeName(op)} needs ${String(n)} values on the stack.`);
-        this.#push(this.#tuple(this.#stack.splice(this.#stack.length - n, n)));
+        this.#stack.push(this.#stack.tuple(this.#stack.popN(op - OP.TUPLE1 + 1, opcodeName(op))));
         return false;
       }
       case OP.TUPLE:
-        this.#push(this.#tuple(this.#popMark('TUPLE')));
+        this.#stack.push(this.#stack.tuple(this.#stack.popMark('TUPLE')));
         return false;
       case OP.EMPTY_LIST:
-        this.#push(new PyList());
+        this.#stack.push(new PyList());
         return false;
       case OP.LIST: {
         const list = new PyList();
-        for (const item of this.#popMark('LIST')) this.#append(list, item);
-        this.#push(list);
+        for (const item of this.#stack.popMark('LIST')) this.#stack.append(list, item);
+        this.#stack.push(list);
         return false;
       }
       case OP.APPEND: {
-        const item = this.#pop('APPEND');
-        this.#append(this.#topList('APPEND'), item);
+        const item = this.#stack.pop('APPEND');
+        this.#stack.append(this.#stack.topList('APPEND'), item);
         return false;
       }
       case OP.APPENDS: {
-        const items = this.#popMark('APPENDS');
-        const list = this.#topList('APPENDS');
-        for (const item of items) this.#append(list, item);
+        const items = this.#stack.popMark('APPENDS');
+        const list = this.#stack.topList('APPENDS');
+        for (const item of items) this.#stack.append(list, item);
         return false;
       }
       case OP.EMPTY_DICT:
-        this.#push(new PyDict(false));
+        this.#stack.push(new PyDict(false));
         return false;
       case OP.DICT: {
         const dict = new PyDict(false);
-        this.#setItems(dict, this.#popMark('DICT'), 'DICT');
-        this.#push(dict);
+        this.#stack.setItems(dict, this.#stack.popMark('DICT'), 'DICT');
+        this.#stack.push(dict);
         return false;
       }
       case OP.SETITEM: {
-        const value = this.#pop('SETITEM');
-        const key = this.#pop('SETITEM');
-        this.#setItems(this.#topDict('SETITEM'), [key, value], 'SETITEM');
+        const value = this.#stack.pop('SETITEM');
+        const key = this.#stack.pop('SETITEM');
+        this.#stack.setItems(this.#stack.topDict('SETITEM'), [key, value], 'SETITEM');
         return false;
       }
       case OP.SETITEMS: {
-        const items = this.#popMark('SETITEMS');
-        this.#setItems(this.#topDict('SETITEMS'), items, 'SETITEMS');
+        const items = this.#stack.popMark('SETITEMS');
+        this.#stack.setItems(this.#stack.topDict('SETITEMS'), items, 'SETITEMS');
         return false;
       }
       case OP.BINPUT:
-        this.#put(this.#u8());
+        this.#stack.put(this.#u8());
         return false;
       case OP.LONG_BINPUT:
-        this.#put(this.#u32('LONG_BINPUT'));
+        this.#stack.put(this.#u32('LONG_BINPUT'));
         return false;
       case OP.MEMOIZE:
-        this.#put(this.#memo.size);
+        this.#stack.memoize();
         return false;
       case OP.BINGET:
-        this.#get(this.#u8());
+        this.#stack.get(this.#u8());
         return false;
       case OP.LONG_BINGET:
-        this.#get(this.#u32('LONG_BINGET'));
+        this.#stack.get(this.#u32('LONG_BINGET'));
         return false;
       case OP.GLOBAL: {
         const module = this.#line('GLOBAL');
         const name = this.#line('GLOBAL');
-        this.#push(this.#resolveGlobal(module, name));
+        this.#stack.push(this.#resolveGlobal(module, name));
         return false;
       }
       case OP.STACK_GLOBAL: {
-        const name = this.#pop('STACK_GLOBAL');
-        const module = this.#pop('STACK_GLOBAL');
+        const name = this.#stack.pop('STACK_GLOBAL');
+        const module = this.#stack.pop('STACK_GLOBAL');
         if (typeof module !== 'string' || typeof name !== 'string') throw invalid('STACK_GLOBAL needs two strings (module and name).');
-        this.#push(this.#resolveGlobal(module, name));
+        this.#stack.push(this.#resolveGlobal(module, name));
         return false;
       }
       case OP.INST: {
@@ -262,29 +224,29 @@ class Unpickler {
         throw unsupported(op, this.#pos);
       }
       case OP.REDUCE: {
-        const args = this.#pop('REDUCE');
-        const callable = this.#pop('REDUCE');
-        this.#push(this.#apply(callable, args, 'REDUCE'));
+        const args = this.#stack.pop('REDUCE');
+        const callable = this.#stack.pop('REDUCE');
+        this.#stack.push(this.#apply(callable, args, 'REDUCE'));
         return false;
       }
       case OP.NEWOBJ: {
-        const args = this.#pop('NEWOBJ');
-        const cls = this.#pop('NEWOBJ');
+        const args = this.#stack.pop('NEWOBJ');
+        const cls = this.#stack.pop('NEWOBJ');
         if (!(cls instanceof PyGlobal) || cls.descriptor.kind !== 'class') {
           throw invalid(`NEWOBJ needs an allow-listed class, got ${describePyValue(cls)}.`);
         }
-        this.#push(this.#apply(cls, args, 'NEWOBJ'));
+        this.#stack.push(this.#apply(cls, args, 'NEWOBJ'));
         return false;
       }
       case OP.BUILD: {
-        const state = this.#pop('BUILD');
-        this.#build(this.#top('BUILD'), state);
+        const state = this.#stack.pop('BUILD');
+        this.#build(this.#stack.top('BUILD'), state);
         return false;
       }
       case OP.BINPERSID: {
-        const pid = this.#pop('BINPERSID');
+        const pid = this.#stack.pop('BINPERSID');
         if (this.#persistentLoad === undefined) throw invalid('BINPERSID (a persistent id) appears but no resolver was given.');
-        this.#push(this.#persistentLoad(pid));
+        this.#stack.push(this.#persistentLoad(pid));
         return false;
       }
       default:
@@ -355,96 +317,6 @@ class Unpickler {
     return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value;
   }
 
-  // ── stack ──────────────────────────────────────────────────────────────
-
-  #push(value: PyValue): void {
-    if (this.#stack.length + this.#frozen >= this.#limits.maxStackSize) {
-      throw limit('TORCH_PICKLE_LIMIT_EXCEEDED', `the stack exceeds maxStackSize ${String(this.#limits.maxStackSize)}`, this.#pos);
-    }
-    if (++this.#objects > this.#limits.maxObjects) {
-      throw limit('TORCH_PICKLE_LIMIT_EXCEEDED', `the pickle creates more than maxObjects ${String(this.#limits.maxObjects)} values`, this.#pos);
-    }
-    this.#stack.push(value);
-  }
-
-  #pop(what: string): PyValue {
-    if (this.#stack.length === 0) throw invalid(`${what} at offset ${String(this.#pos - 1)} found too few values on the stack.`);
-    return this.#stack.pop()!;
-  }
-
-  #top(what: string): PyValue {
-    if (this.#stack.length === 0) throw invalid(`${what} at offset ${String(this.#pos - 1)} found an empty stack.`);
-    return this.#stack[this.#stack.length - 1]!;
-  }
-
-  #topList(what: string): PyList {
-    const top = this.#top(what);
-    if (!(top instanceof PyList)) throw invalid(`${what} applies to ${describePyValue(top)}, not a list.`);
-    return top;
-  }
-
-  #topDict(what: string): PyDict {
-    const top = this.#top(what);
-    if (!(top instanceof PyDict)) throw invalid(`${what} applies to ${describePyValue(top)}, not a dict.`);
-    return top;
-  }
-
-  #popMark(what: string): PyValue[] {
-    const below = this.#metastack.pop();
-    if (below === undefined) throw invalid(`${what} at offset ${String(this.#pos - 1)} has no matching MARK.`);
-    const items = this.#stack;
-    this.#stack = below;
-    this.#frozen -= below.length;
-    return items;
-  }
-
-  // ── containers ─────────────────────────────────────────────────────────
-
-  #checkDepth(depth: number): void {
-    if (depth > this.#limits.maxDepth) {
-      throw limit('TORCH_PICKLE_TOO_DEEP', `containers nest deeper than maxDepth ${String(this.#limits.maxDepth)}`, this.#pos);
-    }
-  }
-
-  #tuple(items: PyValue[]): PyTuple {
-    const tuple = new PyTuple(items);
-    this.#checkDepth(tuple.depth);
-    return tuple;
-  }
-
-  #append(list: PyList, item: PyValue): void {
-    list.depth = Math.max(list.depth, depthOf(item) + 1);
-    this.#checkDepth(list.depth);
-    list.items.push(item);
-  }
-
-  #setItems(dict: PyDict, items: PyValue[], what: string): void {
-    if (items.length % 2 !== 0) throw invalid(`${what} has an odd number of values (${String(items.length)}) for key/value pairs.`);
-    for (let i = 0; i < items.length; i += 2) {
-      const key = toKey(items[i]!, what);
-      const value = items[i + 1]!;
-      dict.depth = Math.max(dict.depth, depthOf(value) + 1);
-      this.#checkDepth(dict.depth);
-      dict.entries.set(key, value);
-    }
-  }
-
-  #put(index: number): void {
-    const value = this.#top('PUT');
-    if (!this.#memo.has(index) && this.#memo.size >= this.#limits.maxMemoSize) {
-      throw limit('TORCH_PICKLE_LIMIT_EXCEEDED', `the memo exceeds maxMemoSize ${String(this.#limits.maxMemoSize)}`, this.#pos);
-    }
-    this.#memo.set(index, value);
-  }
-
-  #get(index: number): void {
-    if (!this.#memo.has(index)) throw invalid(`memo entry ${String(index)} is read before it is written (offset ${String(this.#pos)}).`);
-    if (this.#stack.length + this.#frozen >= this.#limits.maxStackSize) {
-      throw limit('TORCH_PICKLE_LIMIT_EXCEEDED', `the stack exceeds maxStackSize ${String(this.#limits.maxStackSize)}`, this.#pos);
-    }
-    this.#stack.push(this.#memo.get(index)!);
-  }
-
   // ── globals and calls ──────────────────────────────────────────────────
 
   #resolveGlobal(module: string, name: string): PyGlobal {
@@ -486,20 +358,10 @@ class Unpickler {
   }
 }
 
-function toKey(value: PyValue, what: string): PyKey {
-  if (value === null || typeof value === 'boolean' || typeof value === 'number' || typeof value === 'bigint' || typeof value === 'string') return value;
-  if (value instanceof PyFloat) return value.value;
-  throw invalid(`${what} uses ${describePyValue(value)} as a dict key; only None, bool, int, float and str keys are accepted.`);
-}
-
 function unsupported(op: number, offset: number): Error {
   return torchError(
     'TORCH_PICKLE_UNSUPPORTED_OPCODE',
     `The checkpoint's pickle uses ${opcodeName(op)} at offset ${String(offset)}, which this restricted reader does not accept.`,
     { opcode: op, offset },
   );
-}
-
-function limit(code: TorchCheckpointErrorCode, problem: string, offset: number): Error {
-  return torchError(code, `The checkpoint's pickle was refused: ${problem} (at offset ${String(offset)}).`, { offset });
 }
