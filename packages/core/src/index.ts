@@ -56,7 +56,7 @@ export type {
 } from './config/preprocessor-config.js';
 
 // Loading from named files
-export { memoryFileSet, readText } from './loading/file-set.js';
+export { memoryFileSet, openSource, readText } from './loading/file-set.js';
 export type { FileSet } from './loading/file-set.js';
 export { loadTokenizer, TokenizerFilesError } from './loading/load-tokenizer.js';
 export type { TokenizerFilesErrorCode } from './loading/load-tokenizer.js';
@@ -96,3 +96,18 @@ export { SafetensorsReader, openSafetensors } from './safetensors/reader.js';
 export { planSafetensors, safetensorsChunks, writeSafetensors } from './safetensors/writer.js';
 export type { SafetensorsInput, SafetensorsPlan } from './safetensors/writer.js';
 export type { RawSafetensor, SafetensorsHeader, SafetensorsTensorInfo } from './safetensors/types.js';
+
+// SHA-256
+export { Sha256, sha256Hex } from './io/sha256.js';
+
+// ONNX bundles
+export { BundleError } from './bundle/bundle-error.js';
+export type { BundleErrorCode } from './bundle/bundle-error.js';
+export {
+  BUNDLE_FORMAT,
+  BUNDLE_FORMAT_VERSION,
+  BUNDLE_GRAPH_NAMES,
+  BUNDLE_MANIFEST_FILE,
+  parseBundleManifest,
+} from './bundle/bundle-manifest.js';
+export type { BundleFileEntry, BundleGraphEntry, BundleGraphName, BundleManifest } from './bundle/bundle-manifest.js';

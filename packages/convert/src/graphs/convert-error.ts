@@ -18,7 +18,13 @@ export type ConvertErrorCode =
   /** The config cannot be converted (bad head count, extract layer out of range, unsupported activation …). */
   | 'CONVERT_INVALID_CONFIG'
   /** A conversion option is invalid (image size not a multiple of the patch size …). */
-  | 'CONVERT_INVALID_OPTIONS';
+  | 'CONVERT_INVALID_OPTIONS'
+  /** A file the bundle needs (config.json, tokenizer files) is missing from the checkpoint folder. */
+  | 'CONVERT_MISSING_FILE'
+  /** A written graph failed to load in the validating backend, or its I/O differs from its contract. */
+  | 'CONVERT_GRAPH_INVALID'
+  /** The conversion was cancelled through its AbortSignal. */
+  | 'CONVERT_ABORTED';
 
 /** One problem found while checking a checkpoint against a config. */
 export interface CheckpointProblem {

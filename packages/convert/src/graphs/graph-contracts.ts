@@ -4,15 +4,15 @@
  *
  * @module
  */
-import type { GraphContract, ImageSize, TensorSpec } from '@clipseg/core';
+import { BUNDLE_GRAPH_NAMES, type BundleGraphName, type GraphContract, type ImageSize, type TensorSpec } from '@clipseg/core';
 import type { ClipSegGraphConfig } from './clipseg-graph-config.js';
 import { deepestExtractLayer } from './clipseg-graph-config.js';
 
-/** The graphs of a CLIPSeg bundle. */
-export const GRAPH_NAMES = ['text_encoder', 'vision_encoder', 'image_projector', 'decoder'] as const;
+/** The graphs of a CLIPSeg bundle (core's {@link BUNDLE_GRAPH_NAMES}). */
+export const GRAPH_NAMES = BUNDLE_GRAPH_NAMES;
 
 /** One of {@link GRAPH_NAMES}. */
-export type GraphName = (typeof GRAPH_NAMES)[number];
+export type GraphName = BundleGraphName;
 
 /** The processor size of the published CLIPSeg checkpoints (CIDAS/clipseg-rd64-refined): 352×352. */
 export const DEFAULT_IMAGE_SIZE: ImageSize = Object.freeze({ height: 352, width: 352 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { OP } from './pickle-opcodes.js';
 import { PyDict, PyFloat, PyGlobal, PyHostObject, PyTuple } from './pickle-values.js';
 import type { GlobalDescriptor, PyList, PyValue } from './pickle-values.js';
-import { PickleWriter } from './testing/pickle-writer.js';
+import { PickleWriter } from '../../test/torch-builders/pickle-writer.js';
 import { TorchCheckpointError } from './torch-checkpoint-error.js';
 import { createTorchGlobals } from './torch-globals.js';
 import { DEFAULT_TENSOR_REBUILD_LIMITS } from './tensor-rebuild.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { bytesAccess } from './random-access-bytes.js';
-import { writeZip } from './testing/zip-writer.js';
-import type { ZipWriterEntry } from './testing/zip-writer.js';
+import { writeZip } from '../../test/torch-builders/zip-writer.js';
+import type { ZipWriterEntry } from '../../test/torch-builders/zip-writer.js';
 import { TorchCheckpointError } from './torch-checkpoint-error.js';
 import type { TorchCheckpointErrorCode } from './torch-checkpoint-error.js';
 import { ZipArchive } from './zip-reader.js';

@@ -1,3 +1,5 @@
+import { bytesSource, type ByteSource } from '../io/byte-source.js';
+
 /**
  * Read access to a set of named files (a checkpoint or bundle directory, a
  * folder the user picked, files served over HTTP). Runtimes implement it;
@@ -8,6 +10,18 @@ export interface FileSet {
   readonly location: string;
   /** The file's bytes, or `undefined` when it does not exist. */
   readBytes(name: string): Promise<Uint8Array | undefined>;
+  /**
+   * Random access to a (large) file without reading it whole, or `undefined`
+   * when it does not exist. Optional: {@link openSource} falls back to `readBytes`.
+   */
+  open?(name: string): Promise<ByteSource | undefined>;
+}
+
+/** Opens a file of a {@link FileSet} for random access (lazily where the set supports it). */
+export async function openSource(files: FileSet, name: string): Promise<ByteSource | undefined> {
+  if (files.open) return files.open(name);
+  const bytes = await files.readBytes(name);
+  return bytes === undefined ? undefined : bytesSource(bytes);
 }
 
 /** Reads a file as UTF-8 text, or `undefined` when it does not exist. */

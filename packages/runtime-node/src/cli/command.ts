@@ -6,6 +6,8 @@ export interface CliIO {
   stderr(text: string): void;
   /** The working directory relative paths resolve against. */
   readonly cwd: string;
+  /** True when stderr is a terminal: progress bars redraw in place; otherwise they print one line per step. */
+  readonly interactive?: boolean;
   /** Environment variables. */
   readonly env: Readonly<Record<string, string | undefined>>;
 }

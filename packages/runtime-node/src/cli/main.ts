@@ -7,5 +7,6 @@ const code = await runCli(process.argv.slice(2), commands, {
   stderr: (text) => process.stderr.write(text),
   cwd: process.env.INIT_CWD ?? process.cwd(),
   env: process.env,
+  interactive: process.stderr.isTTY === true,
 });
 process.exitCode = code;

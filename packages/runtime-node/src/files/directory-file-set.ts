@@ -1,8 +1,14 @@
 import type { FileSet } from '@clipseg/core';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { openFileSource } from '../io/file-source.js';
 
-/** A core `FileSet` over a directory on disk. */
+function missing(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException).code ?? (error as { cause?: NodeJS.ErrnoException }).cause?.code;
+  return code === 'ENOENT';
+}
+
+/** A core `FileSet` over a directory on disk; `open` reads large files lazily through a file handle. */
 export function directoryFileSet(dir: string): FileSet {
   const root = resolve(dir);
   return {
@@ -11,7 +17,15 @@ export function directoryFileSet(dir: string): FileSet {
       try {
         return new Uint8Array(await readFile(join(root, name)));
       } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+        if (missing(error)) return undefined;
+        throw error;
+      }
+    },
+    async open(name) {
+      try {
+        return await openFileSource(join(root, name));
+      } catch (error) {
+        if (missing(error)) return undefined;
         throw error;
       }
     },

@@ -2,7 +2,7 @@
  * Builds `torch.save`-style zip checkpoints in memory for tests, valid or
  * hostile. Not part of the public API.
  */
-import { OP } from '../pickle-opcodes.js';
+import { OP } from '../../src/torch/pickle-opcodes.js';
 import { PickleWriter } from './pickle-writer.js';
 import { writeZip } from './zip-writer.js';
 import type { ZipWriterEntry, ZipWriterOptions } from './zip-writer.js';

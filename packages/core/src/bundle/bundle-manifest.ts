@@ -1,0 +1,151 @@
+import type { ImageSize } from '../config/preprocessor-config.js';
+import type { TensorDType } from '../tensor/tensor.js';
+import type { DimSpec, TensorSpec } from '../tensor/tensor-spec.js';
+import { BundleError } from './bundle-error.js';
+
+/** The `format` field of every bundle manifest. */
+export const BUNDLE_FORMAT = 'clipseg-onnx-bundle';
+/** The manifest version this code writes and the newest it reads. */
+export const BUNDLE_FORMAT_VERSION = 1;
+/** The manifest's file name inside a bundle. */
+export const BUNDLE_MANIFEST_FILE = 'manifest.json';
+/** The graphs of a bundle, in the order they are written. */
+export const BUNDLE_GRAPH_NAMES = ['text_encoder', 'vision_encoder', 'image_projector', 'decoder'] as const;
+/** Name of one graph of a bundle. */
+export type BundleGraphName = (typeof BUNDLE_GRAPH_NAMES)[number];
+
+/** A file with its size and SHA-256, for integrity checks. */
+export interface BundleFileEntry {
+  /** Path relative to the bundle (or, in `source`, to the checkpoint folder). */
+  readonly path: string;
+  /** Size in bytes. */
+  readonly bytes: number;
+  /** SHA-256, 64 lower-case hex digits. */
+  readonly sha256: string;
+}
+
+/** A graph file plus its I/O contract. */
+export interface BundleGraphEntry extends BundleFileEntry {
+  /** Inputs, in graph order. */
+  readonly inputs: readonly TensorSpec[];
+  /** Outputs, in graph order. */
+  readonly outputs: readonly TensorSpec[];
+}
+
+/** `manifest.json` of an ONNX bundle (format version 1; see @clipseg/convert's README). */
+export interface BundleManifest {
+  /** Always {@link BUNDLE_FORMAT}. */
+  readonly format: typeof BUNDLE_FORMAT;
+  /** Manifest version; readers refuse versions newer than they know. */
+  readonly formatVersion: number;
+  /** The tool that wrote it, e.g. `@clipseg/convert 0.1.0`. */
+  readonly createdBy: string;
+  /** The checkpoint the bundle was converted from. */
+  readonly source: { readonly files: readonly BundleFileEntry[] };
+  /** How weights are stored: `fp32`, or `fp16` (computed in fp32). */
+  readonly dtype: 'fp32' | 'fp16';
+  /** The image size the vision graphs take (pixel_values are [batch, 3, height, width]). */
+  readonly imageSize: ImageSize;
+  /** Every graph with its contract. */
+  readonly graphs: Readonly<Record<BundleGraphName, BundleGraphEntry>>;
+  /** The HF files copied beside the graphs. */
+  readonly files: {
+    readonly config: BundleFileEntry;
+    readonly preprocessor: BundleFileEntry;
+    readonly tokenizer: readonly BundleFileEntry[];
+  };
+}
+
+const DTYPES: ReadonlySet<string> = new Set<TensorDType>(['float32', 'float16', 'int64', 'int32', 'uint8', 'bool']);
+
+function invalid(path: string, what: string): BundleError {
+  return new BundleError('BUNDLE_MANIFEST_INVALID', `manifest.json: ${path} ${what}. Re-convert the checkpoint to get a valid bundle.`, { details: { path } });
+}
+
+function object(value: unknown, path: string): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalid(path, 'must be an object');
+  return value as Record<string, unknown>;
+}
+
+function fileEntry(value: unknown, path: string): BundleFileEntry {
+  const o = object(value, path);
+  if (typeof o.path !== 'string' || o.path === '' || o.path.startsWith('/') || o.path.split(/[\\/]/).includes('..')) {
+    throw invalid(`${path}.path`, 'must be a relative path inside the bundle');
+  }
+  if (typeof o.bytes !== 'number' || !Number.isSafeInteger(o.bytes) || o.bytes < 0) throw invalid(`${path}.bytes`, 'must be a non-negative integer');
+  if (typeof o.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(o.sha256)) throw invalid(`${path}.sha256`, 'must be 64 lower-case hex digits');
+  return { path: o.path, bytes: o.bytes, sha256: o.sha256 };
+}
+
+function specs(value: unknown, path: string): TensorSpec[] {
+  if (!Array.isArray(value)) throw invalid(path, 'must be an array');
+  return value.map((item, i) => {
+    const o = object(item, `${path}[${i}]`);
+    if (typeof o.name !== 'string' || o.name === '') throw invalid(`${path}[${i}].name`, 'must be a non-empty string');
+    if (typeof o.type !== 'string' || !DTYPES.has(o.type)) throw invalid(`${path}[${i}].type`, 'must be a tensor dtype');
+    if (!Array.isArray(o.dims) || !o.dims.every((d) => (typeof d === 'number' && Number.isSafeInteger(d) && d >= 0) || (typeof d === 'string' && d !== ''))) {
+      throw invalid(`${path}[${i}].dims`, 'must list non-negative integers and dim names');
+    }
+    return { name: o.name, type: o.type as TensorDType, dims: o.dims as DimSpec[] };
+  });
+}
+
+/**
+ * Parses and validates `manifest.json`.
+ *
+ * @throws {@link BundleError} `BUNDLE_FORMAT_UNKNOWN` when it is not a CLIPSeg
+ * bundle manifest, `BUNDLE_VERSION_UNSUPPORTED` when it was written by a newer
+ * format version, `BUNDLE_MANIFEST_INVALID` naming the first bad field.
+ */
+export function parseBundleManifest(json: string | unknown): BundleManifest {
+  let value = json;
+  if (typeof json === 'string') {
+    try {
+      value = JSON.parse(json);
+    } catch (error) {
+      throw new BundleError('BUNDLE_MANIFEST_INVALID', 'manifest.json is not valid JSON; the bundle is damaged — re-convert or re-download it.', { cause: error });
+    }
+  }
+  const o = object(value, '(root)');
+  if (o.format !== BUNDLE_FORMAT) {
+    throw new BundleError('BUNDLE_FORMAT_UNKNOWN', `manifest.json has format ${JSON.stringify(o.format)}, not '${BUNDLE_FORMAT}': this folder is not a CLIPSeg ONNX bundle. Convert a checkpoint with 'clipseg convert'.`);
+  }
+  if (typeof o.formatVersion !== 'number' || !Number.isSafeInteger(o.formatVersion) || o.formatVersion < 1) throw invalid('formatVersion', 'must be a positive integer');
+  if (o.formatVersion > BUNDLE_FORMAT_VERSION) {
+    throw new BundleError(
+      'BUNDLE_VERSION_UNSUPPORTED',
+      `This bundle has format version ${o.formatVersion}, newer than the ${BUNDLE_FORMAT_VERSION} this version of @clipseg reads. Upgrade the @clipseg packages, or re-convert the checkpoint with this version.`,
+      { details: { formatVersion: o.formatVersion, supported: BUNDLE_FORMAT_VERSION } },
+    );
+  }
+  if (typeof o.createdBy !== 'string') throw invalid('createdBy', 'must be a string');
+  if (o.dtype !== 'fp32' && o.dtype !== 'fp16') throw invalid('dtype', "must be 'fp32' or 'fp16'");
+  const size = object(o.imageSize, 'imageSize');
+  for (const k of ['height', 'width'] as const) {
+    if (typeof size[k] !== 'number' || !Number.isSafeInteger(size[k]) || (size[k] as number) <= 0) throw invalid(`imageSize.${k}`, 'must be a positive integer');
+  }
+  const source = object(o.source, 'source');
+  if (!Array.isArray(source.files)) throw invalid('source.files', 'must be an array');
+  const graphsIn = object(o.graphs, 'graphs');
+  const graphs = {} as Record<BundleGraphName, BundleGraphEntry>;
+  for (const name of BUNDLE_GRAPH_NAMES) {
+    const g = object(graphsIn[name], `graphs.${name}`);
+    graphs[name] = { ...fileEntry(g, `graphs.${name}`), inputs: specs(g.inputs, `graphs.${name}.inputs`), outputs: specs(g.outputs, `graphs.${name}.outputs`) };
+  }
+  const files = object(o.files, 'files');
+  if (!Array.isArray(files.tokenizer) || files.tokenizer.length === 0) throw invalid('files.tokenizer', 'must list the tokenizer files');
+  return {
+    format: BUNDLE_FORMAT,
+    formatVersion: o.formatVersion,
+    createdBy: o.createdBy,
+    source: { files: source.files.map((f, i) => fileEntry(f, `source.files[${i}]`)) },
+    dtype: o.dtype,
+    imageSize: { height: size.height as number, width: size.width as number },
+    graphs,
+    files: {
+      config: fileEntry(files.config, 'files.config'),
+      preprocessor: fileEntry(files.preprocessor, 'files.preprocessor'),
+      tokenizer: files.tokenizer.map((f, i) => fileEntry(f, `files.tokenizer[${i}]`)),
+    },
+  };
+}
