@@ -18,7 +18,7 @@ import {
   type ImageSize,
 } from '@clipseg/core';
 import { openCheckpoint } from '../checkpoint/open-checkpoint.js';
-import { buildGraphs, type BuildGraphsProgress } from '../graphs/build-graphs.js';
+import { buildGraphs, checkImageSize, type BuildGraphsProgress } from '../graphs/build-graphs.js';
 import { ConvertError } from '../graphs/convert-error.js';
 import type { WeightDType } from '../graphs/weight-store.js';
 import { hashFile } from './hash-file.js';
@@ -115,6 +115,7 @@ export async function convertCheckpoint(files: FileSet, options: ConvertOptions 
   const preprocessorText = await readText(files, 'preprocessor_config.json');
   const preprocessor = ViTImageProcessorConfig.fromJSON(preprocessorText ?? CIDAS_PREPROCESSOR_CONFIG);
   const imageSize = normaliseSize(options.imageSize) ?? preprocessor.size;
+  checkImageSize(config, imageSize);
   const sameSize = imageSize.height === preprocessor.size.height && imageSize.width === preprocessor.size.width;
   const preprocessorBytes =
     preprocessorText !== undefined && sameSize

@@ -59,7 +59,8 @@ export interface BuiltGraphs {
   readonly contracts: GraphContract[];
 }
 
-function checkImageSize(config: ClipSegGraphConfig, size: ImageSize): void {
+/** Throws `CONVERT_INVALID_OPTIONS` unless both sides of `size` are positive multiples of the patch size. */
+export function checkImageSize(config: ClipSegGraphConfig, size: ImageSize): void {
   const p = config.vision_config.patch_size;
   const ok = (v: number): boolean => Number.isSafeInteger(v) && v >= p && v % p === 0;
   if (!ok(size.height) || !ok(size.width)) {

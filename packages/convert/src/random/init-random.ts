@@ -1,4 +1,5 @@
-import { CLIPSegConfig, clipsegPreset, safetensorsChunks, type CLIPSegPresetName, type Tensor } from '@clipseg/core';
+import type { CLIPSegConfig} from '@clipseg/core';
+import { clipsegPreset, safetensorsChunks, type CLIPSegPresetName, type Tensor } from '@clipseg/core';
 import { CIDAS_PREPROCESSOR_CONFIG } from '../bundle/convert-checkpoint.js';
 import { expectedParameters } from '../graphs/expected-parameters.js';
 import { SeededRandom } from './seeded-random.js';

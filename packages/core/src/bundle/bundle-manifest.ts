@@ -86,7 +86,8 @@ function specs(value: unknown, path: string): TensorSpec[] {
     if (!Array.isArray(o.dims) || !o.dims.every((d) => (typeof d === 'number' && Number.isSafeInteger(d) && d >= 0) || (typeof d === 'string' && d !== ''))) {
       throw invalid(`${path}[${i}].dims`, 'must list non-negative integers and dim names');
     }
-    return { name: o.name, type: o.type as TensorDType, dims: o.dims as DimSpec[] };
+    if (o.description !== undefined && typeof o.description !== 'string') throw invalid(`${path}[${i}].description`, 'must be a string');
+    return { name: o.name, type: o.type as TensorDType, dims: o.dims as DimSpec[], ...(o.description === undefined ? {} : { description: o.description }) };
   });
 }
 

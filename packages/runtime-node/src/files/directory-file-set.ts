@@ -4,8 +4,8 @@ import { join, resolve } from 'node:path';
 import { openFileSource } from '../io/file-source.js';
 
 function missing(error: unknown): boolean {
-  const code = (error as NodeJS.ErrnoException).code ?? (error as { cause?: NodeJS.ErrnoException }).cause?.code;
-  return code === 'ENOENT';
+  const errno = (e: unknown) => (e as NodeJS.ErrnoException | undefined)?.code;
+  return errno(error) === 'ENOENT' || errno((error as { cause?: unknown }).cause) === 'ENOENT';
 }
 
 /** A core `FileSet` over a directory on disk; `open` reads large files lazily through a file handle. */

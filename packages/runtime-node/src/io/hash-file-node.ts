@@ -10,3 +10,8 @@ export async function hashFileNode(path: string): Promise<{ bytes: number; sha25
   for await (const chunk of createReadStream(path, { highWaterMark: 16 * 1024 * 1024 })) hash.update(chunk as Buffer);
   return { bytes: info.size, sha256: hash.digest('hex') };
 }
+
+/** SHA-256 of in-memory bytes with node:crypto. */
+export function sha256Node(data: Uint8Array): string {
+  return createHash('sha256').update(data).digest('hex');
+}

@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createNodeBackend } from '../../backend/onnxruntime-node-backend.js';
 import { directoryFileSet } from '../../files/directory-file-set.js';
-import { hashFileNode } from '../../io/hash-file-node.js';
+import { hashFileNode, sha256Node } from '../../io/hash-file-node.js';
 import { writeDirectoryAtomic } from '../../io/write-directory-atomic.js';
 import { CliError } from '../cli-error.js';
 import type { Command } from '../command.js';
@@ -71,6 +71,7 @@ export const convertCommand: Command = {
         ...(imageSize ? { imageSize } : {}),
         validateWith: createNodeBackend(),
         hashSourceFile: (name) => hashFileNode(join(source, name)),
+        sha256: sha256Node,
         onProgress: (p) => bar.update(...describe(p)),
       });
       bar.update('writing bundle', 1);

@@ -1,0 +1,123 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, cpSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseBundleManifest, type Tensor } from '@clipseg/core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createNodeBackend } from '../../backend/onnxruntime-node-backend.js';
+import { openSafetensorsFile } from '../../io/safetensors-file.js';
+import { runCli } from '../run-cli.js';
+import { commands } from './index.js';
+
+const shared = inject('sharedDir');
+const work = mkdtempSync(join(tmpdir(), 'clipseg-convert-cli-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+async function cli(...argv: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(argv, commands, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), cwd: work, env: {} });
+  return { code, stdout, stderr };
+}
+
+const leftovers = () => readdirSync(work).filter((n) => n.startsWith('.'));
+const maxAbsDiff = (a: Float32Array, b: Float32Array) => a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i]!)), 0);
+
+describe('clipseg init-random + convert', () => {
+  beforeAll(async () => {
+    expect((await cli('init-random', '--preset', 'tiny', '--seed', '5', 'ckpt')).code).toBe(0);
+  });
+
+  it('writes a checkpoint and converts it into a bundle that loads', async () => {
+    const r = await cli('convert', 'ckpt', 'bundle');
+    expect(r.stderr).toMatch(/checking decoder\.onnx in onnxruntime/);
+    expect(r.stderr).toMatch(/Wrote .*bundle .*fp32, 352x352/);
+    expect(r.code).toBe(0);
+    const manifest = parseBundleManifest(readFileSync(join(work, 'bundle/manifest.json'), 'utf8'));
+    expect(manifest.source.files.map((f) => f.path)).toEqual(['config.json', 'model.safetensors']);
+    expect(leftovers()).toEqual([]);
+  });
+
+  it('refuses to overwrite an existing bundle without --force, and replaces it with --force', async () => {
+    const before = readFileSync(join(work, 'bundle/manifest.json'));
+    const refused = await cli('convert', 'ckpt', 'bundle', '--dtype', 'fp16');
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/^error\[CLI_OUTPUT_EXISTS\]/);
+    expect(readFileSync(join(work, 'bundle/manifest.json'))).toEqual(before);
+    expect((await cli('convert', 'ckpt', 'bundle', '--dtype', 'fp16', '--force')).code).toBe(0);
+    expect(parseBundleManifest(readFileSync(join(work, 'bundle/manifest.json'), 'utf8')).dtype).toBe('fp16');
+    expect(leftovers()).toEqual([]);
+  });
+
+  it('leaves nothing behind when the checkpoint is corrupt', async () => {
+    cpSync(join(work, 'ckpt'), join(work, 'broken'), { recursive: true });
+    const weights = readFileSync(join(work, 'broken/model.safetensors'));
+    writeFileSync(join(work, 'broken/model.safetensors'), weights.subarray(0, weights.length - 100));
+    const r = await cli('convert', 'broken', 'out-broken');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^error\[SAFETENSORS_TRUNCATED\]/);
+    expect(existsSync(join(work, 'out-broken'))).toBe(false);
+    expect(leftovers()).toEqual([]);
+  });
+
+  it('gives usage and input errors', async () => {
+    expect((await cli('convert', 'ckpt')).code).toBe(2);
+    expect((await cli('convert', 'ckpt', 'x', '--dtype', 'int8')).stderr).toMatch(/--dtype must be fp32 or fp16/);
+    expect((await cli('convert', 'ckpt', 'x', '--image-size', 'big')).stderr).toMatch(/--image-size must be N or HxW/);
+    expect((await cli('convert', 'ckpt', 'x', '--image-size', '350')).stderr).toMatch(/^error\[CONVERT_INVALID_OPTIONS\]/);
+    expect((await cli('convert', 'nowhere', 'x')).stderr).toMatch(/^error\[CLI_INPUT_NOT_FOUND\]/);
+    expect((await cli('init-random', '--preset', 'huge', 'y')).stderr).toMatch(/--preset must be one of tiny|--preset must be one of/);
+    expect((await cli('init-random', '--preset', 'tiny', 'ckpt')).stderr).toMatch(/^error\[CLI_OUTPUT_EXISTS\]/);
+    expect((await cli('init-random', '--preset', 'tiny', '--seed', '-1', 'z')).code).toBe(2);
+    expect(existsSync(join(work, 'x'))).toBe(false);
+  });
+
+  it('init-random is byte-for-byte deterministic', async () => {
+    expect((await cli('init-random', '--preset', 'tiny', '--seed', '5', 'ckpt-again')).code).toBe(0);
+    expect(readFileSync(join(work, 'ckpt-again/model.safetensors')).equals(readFileSync(join(work, 'ckpt/model.safetensors')))).toBe(true);
+  });
+});
+
+describe.skipIf(!shared)('clipseg convert on the golden tiny model (needs ../shared; skipped when absent)', () => {
+  const golden = join(shared, 'golden/clipseg-tiny-refined');
+
+  it.each(['model.safetensors', 'pytorch_model.bin'])('converts from %s and its graphs reproduce the golden logits (cases a, c, d)', async (weights) => {
+    const ckpt = join(work, `golden-${weights}`);
+    for (const name of readdirSync(golden)) {
+      if (name.startsWith('golden.')) continue;
+      if ((name === 'model.safetensors' || name === 'pytorch_model.bin') && name !== weights) continue;
+      cpSync(join(golden, name), join(ckpt, name));
+    }
+    const out = join(work, `bundle-${weights}`);
+    const r = await cli('convert', ckpt, out);
+    expect(r.code, r.stderr).toBe(0);
+
+    const ref = await openSafetensorsFile(join(golden, 'golden.safetensors'));
+    const chelsea = await openSafetensorsFile(join(shared, 'golden/processor/chelsea.safetensors'));
+    const example = await openSafetensorsFile(join(shared, 'golden/processor/clipseg_example_image.safetensors'));
+    const backend = createNodeBackend();
+    const session = (g: string) => backend.createSession(join(out, `${g}.onnx`));
+    const [text, vision, projector, decoder] = await Promise.all(['text_encoder', 'vision_encoder', 'image_projector', 'decoder'].map(session));
+    try {
+      const acts = await vision!.run({ pixel_values: await chelsea.read('pixel_values') });
+      // Case a: three text prompts on chelsea, one decoder call.
+      const { text_embeds } = await text!.run({ input_ids: await ref.read('inputs.input_ids') });
+      const a = await decoder!.run({ ...acts, conditional_embeddings: text_embeds! });
+      expect(maxAbsDiff(a.logits!.data as Float32Array, (await ref.read('a.logits')).data as Float32Array)).toBeLessThan(1e-4);
+      // Case c: an image prompt (vision_encoder + image_projector).
+      const exActs = await vision!.run({ pixel_values: await example.read('pixel_values') });
+      const { image_embeds } = await projector!.run({ hidden_state: exActs.activation_2! });
+      expect(maxAbsDiff(image_embeds!.data as Float32Array, (await ref.read('c.conditional_embeddings')).data as Float32Array)).toBeLessThan(1e-5);
+      const c = await decoder!.run({ ...acts, conditional_embeddings: image_embeds! });
+      expect(maxAbsDiff(c.logits!.data as Float32Array, (await ref.read('c.logits')).data as Float32Array)).toBeLessThan(1e-4);
+      // Case d: given embeddings, first image.
+      const emb = (await ref.read('inputs.conditional_embeddings')) as Tensor<'float32'>;
+      const first = { type: 'float32' as const, dims: [1, emb.dims[1]!], data: emb.data.slice(0, emb.dims[1]!) };
+      const d = await decoder!.run({ ...acts, conditional_embeddings: first });
+      const dRef = (await ref.read('d.logits')).data as Float32Array;
+      expect(maxAbsDiff(d.logits!.data as Float32Array, dRef.subarray(0, 352 * 352))).toBeLessThan(1e-4);
+    } finally {
+      await Promise.all([text, vision, projector, decoder].map((s) => s!.dispose()));
+      await Promise.all([ref.close(), chelsea.close(), example.close()]);
+    }
+  });
+});
