@@ -10,7 +10,7 @@
 export { ClipSegError, isClipSegError } from './errors.js';
 
 // Tensors and tensor contracts
-export { createTensor, isTensor, shapeSize, DTYPE_BYTES, TensorError } from './tensor/tensor.js';
+export { createTensor, isTensor, shapeSize, DTYPE_BYTES, TENSOR_ARRAY_TYPES, TensorError } from './tensor/tensor.js';
 export type { Tensor, TensorDType, TensorDataTypeMap, TensorErrorCode } from './tensor/tensor.js';
 export { checkTensor, checkTensors, formatDims } from './tensor/tensor-spec.js';
 export type { DimBindings, DimSpec, GraphContract, TensorSpec } from './tensor/tensor-spec.js';

@@ -4,8 +4,10 @@
  * @module
  */
 
-/** Element types used in the CLIPSeg graphs (names as onnxruntime-common spells them). */
-export type OnnxDataType = 'float32' | 'float16' | 'int64' | 'int32' | 'uint8' | 'bool';
+import { DTYPE_BYTES, type TensorDataTypeMap, type TensorDType } from '@clipseg/core';
+
+/** Element types used in the CLIPSeg graphs: core's tensor dtypes (names as onnxruntime-common spells them). */
+export type OnnxDataType = TensorDType;
 
 /** `TensorProto.DataType` code of each {@link OnnxDataType}. */
 export const ONNX_DATA_TYPE_CODES: Readonly<Record<OnnxDataType, number>> = {
@@ -17,25 +19,11 @@ export const ONNX_DATA_TYPE_CODES: Readonly<Record<OnnxDataType, number>> = {
   float16: 10,
 };
 
-/** Bytes per element of each {@link OnnxDataType} in `raw_data`. */
-export const ONNX_DATA_TYPE_BYTES: Readonly<Record<OnnxDataType, number>> = {
-  float32: 4,
-  float16: 2,
-  int64: 8,
-  int32: 4,
-  uint8: 1,
-  bool: 1,
-};
+/** Bytes per element of each {@link OnnxDataType} in `raw_data` (core's table). */
+export const ONNX_DATA_TYPE_BYTES: Readonly<Record<OnnxDataType, number>> = DTYPE_BYTES;
 
 /** The typed array holding each {@link OnnxDataType} (float16 as raw 16-bit words). */
-export interface OnnxTypedArrayMap {
-  float32: Float32Array;
-  float16: Uint16Array;
-  int64: BigInt64Array;
-  int32: Int32Array;
-  uint8: Uint8Array;
-  bool: Uint8Array;
-}
+export type OnnxTypedArrayMap = TensorDataTypeMap;
 
 /** Any typed array the builder accepts as tensor data. */
 export type OnnxTypedArray = OnnxTypedArrayMap[OnnxDataType];

@@ -1,6 +1,7 @@
+import { subConfigRecord } from './sub-config.js';
 import { ProblemList } from './config-error.js';
 import type { HiddenActivation } from './activations.js';
-import { FieldReader, collectExtras, isJsonObject, mutableJsonCopy, toJsonObject } from './field-reader.js';
+import { FieldReader, collectExtras, mutableJsonCopy } from './field-reader.js';
 import type { JsonObject } from './field-reader.js';
 
 /** HF `model_type` of a CLIPSeg text tower config. */
@@ -200,18 +201,7 @@ export class CLIPSegTextConfig implements CLIPSegTextConfigFields {
    */
   static fromJSON(json: string | unknown): CLIPSegTextConfig {
     const what = 'CLIPSeg text config';
-    let record = toJsonObject(json, what);
-    let prefix = '';
-    if (record.model_type === 'clipseg') {
-      const sub = record.text_config ?? {};
-      prefix = 'text_config';
-      if (!isJsonObject(sub)) {
-        const problems = new ProblemList();
-        problems.add('CONFIG_INVALID_FIELD', prefix, 'expected an object. Pass a CLIPSeg config whose text_config is a JSON object.');
-        problems.throwIfAny(what);
-      }
-      record = sub as JsonObject;
-    }
+    const { record, prefix } = subConfigRecord(json, 'text_config', what);
     const problems = new ProblemList();
     readTextConfig(record, prefix, problems);
     problems.throwIfAny(what);

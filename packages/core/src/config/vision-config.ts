@@ -1,6 +1,7 @@
+import { subConfigRecord } from './sub-config.js';
 import { ProblemList } from './config-error.js';
 import type { HiddenActivation } from './activations.js';
-import { FieldReader, collectExtras, isJsonObject, mutableJsonCopy, toJsonObject } from './field-reader.js';
+import { FieldReader, collectExtras, mutableJsonCopy } from './field-reader.js';
 import type { JsonObject } from './field-reader.js';
 
 /** HF `model_type` of a CLIPSeg vision tower config. */
@@ -184,18 +185,7 @@ export class CLIPSegVisionConfig implements CLIPSegVisionConfigFields {
    */
   static fromJSON(json: string | unknown): CLIPSegVisionConfig {
     const what = 'CLIPSeg vision config';
-    let record = toJsonObject(json, what);
-    let prefix = '';
-    if (record.model_type === 'clipseg') {
-      const sub = record.vision_config ?? {};
-      prefix = 'vision_config';
-      if (!isJsonObject(sub)) {
-        const problems = new ProblemList();
-        problems.add('CONFIG_INVALID_FIELD', prefix, 'expected an object. Pass a CLIPSeg config whose vision_config is a JSON object.');
-        problems.throwIfAny(what);
-      }
-      record = sub as JsonObject;
-    }
+    const { record, prefix } = subConfigRecord(json, 'vision_config', what);
     const problems = new ProblemList();
     readVisionConfig(record, prefix, problems);
     problems.throwIfAny(what);

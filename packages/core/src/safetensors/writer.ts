@@ -1,5 +1,5 @@
 import { encodeUtf8, isWellFormedUtf16 } from '../io/utf8.js';
-import { isTensor } from '../tensor/tensor.js';
+import { isTensor, TENSOR_ARRAY_TYPES } from '../tensor/tensor.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { littleEndianBytes, normalizeBoolBytes } from './decode.js';
 import { isSafetensorsDType, SAFETENSORS_DTYPE_BYTES, safetensorsDTypeRank, TENSOR_TO_SAFETENSORS_DTYPE } from './dtype.js';
@@ -20,14 +20,6 @@ export interface SafetensorsPlan {
   readonly byteLength: number;
 }
 
-const TENSOR_ARRAYS = {
-  float32: Float32Array,
-  float16: Uint16Array,
-  int64: BigInt64Array,
-  int32: Int32Array,
-  uint8: Uint8Array,
-  bool: Uint8Array,
-} as const;
 
 function invalid(message: string, name?: string): SafetensorsError {
   return new SafetensorsError('SAFETENSORS_INPUT_INVALID', message, name === undefined ? undefined : { details: { tensor: name } });
@@ -48,9 +40,9 @@ function checkShape(name: string, shape: unknown): bigint {
 function toRaw(name: string, value: SafetensorsInput | undefined): RawSafetensor {
   if (isTensor(value)) {
     const numel = checkShape(name, value.dims);
-    if (!(value.data instanceof TENSOR_ARRAYS[value.type]) || BigInt(value.data.length) !== numel) {
+    if (!(value.data instanceof TENSOR_ARRAY_TYPES[value.type]) || BigInt(value.data.length) !== numel) {
       throw invalid(
-        `Tensor "${name}": a ${value.type} tensor of shape [${value.dims.join(', ')}] needs a ${TENSOR_ARRAYS[value.type].name} of ${numel} elements, got a ${value.data.constructor.name} of ${(value.data as { length?: number }).length ?? '?'}.`,
+        `Tensor "${name}": a ${value.type} tensor of shape [${value.dims.join(', ')}] needs a ${TENSOR_ARRAY_TYPES[value.type].name} of ${numel} elements, got a ${value.data.constructor.name} of ${(value.data as { length?: number }).length ?? '?'}.`,
         name,
       );
     }

@@ -35,7 +35,8 @@ export type TensorErrorCode = 'TENSOR_INVALID' | 'TENSOR_MISMATCH' | 'TENSOR_MIS
 /** A tensor is malformed or does not match its {@link TensorSpec}. */
 export class TensorError extends ClipSegError<TensorErrorCode> {}
 
-const ARRAY_CTORS = {
+/** The typed-array constructor that stores each {@link TensorDType}. */
+export const TENSOR_ARRAY_TYPES = {
   float32: Float32Array,
   float16: Uint16Array,
   int64: BigInt64Array,
@@ -75,13 +76,13 @@ export function shapeSize(dims: readonly number[]): number {
  */
 export function createTensor<T extends TensorDType>(type: T, dims: readonly number[], data?: TensorDataTypeMap[T] | readonly number[] | readonly bigint[]): Tensor<T> {
   const size = shapeSize(dims);
-  const Ctor = ARRAY_CTORS[type] as unknown as { new (n: number | ArrayLike<number> | ArrayLike<bigint>): TensorDataTypeMap[T] };
+  const Ctor = TENSOR_ARRAY_TYPES[type] as unknown as { new (n: number | ArrayLike<number> | ArrayLike<bigint>): TensorDataTypeMap[T] };
   let array: TensorDataTypeMap[T];
   if (data === undefined) {
     array = new Ctor(size);
   } else if (ArrayBuffer.isView(data)) {
-    if (!(data instanceof (ARRAY_CTORS[type] as unknown as abstract new (...args: never[]) => unknown))) {
-      throw new TensorError('TENSOR_INVALID', `A ${type} tensor needs a ${ARRAY_CTORS[type].name}, got ${data.constructor.name}.`);
+    if (!(data instanceof (TENSOR_ARRAY_TYPES[type] as unknown as abstract new (...args: never[]) => unknown))) {
+      throw new TensorError('TENSOR_INVALID', `A ${type} tensor needs a ${TENSOR_ARRAY_TYPES[type].name}, got ${data.constructor.name}.`);
     }
     array = data;
   } else {
@@ -99,5 +100,5 @@ export function createTensor<T extends TensorDType>(type: T, dims: readonly numb
 export function isTensor(value: unknown): value is Tensor {
   if (typeof value !== 'object' || value === null) return false;
   const t = value as Partial<Tensor>;
-  return typeof t.type === 'string' && t.type in ARRAY_CTORS && Array.isArray(t.dims) && ArrayBuffer.isView(t.data);
+  return typeof t.type === 'string' && t.type in TENSOR_ARRAY_TYPES && Array.isArray(t.dims) && ArrayBuffer.isView(t.data);
 }
