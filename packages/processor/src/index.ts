@@ -26,3 +26,37 @@ export type { ResizeBox, ResizeOptions, ResizeSize } from './resize/resize-image
 // Pre-processing (HF ViTImageProcessor)
 export { pixelValueTable, preprocess } from './preprocess/preprocess.js';
 export type { PreprocessConfig } from './preprocess/preprocess.js';
+
+// Masks
+export { checkMask, createBinaryMask, createSoftMask, isBinaryMask, toSoftMask } from './mask/mask.js';
+export type { BinaryMask, Mask, SoftMask } from './mask/mask.js';
+
+// Post-processing
+export { logitsToMasks, sigmoid } from './postprocess/logits.js';
+export type { LogitsToMasksOptions } from './postprocess/logits.js';
+export { resizeMask } from './postprocess/resize-mask.js';
+export { thresholdMask } from './postprocess/threshold.js';
+export { gaussianKernel } from './postprocess/gaussian.js';
+export { blurMask } from './postprocess/blur-mask.js';
+export type { BlurOptions } from './postprocess/blur-mask.js';
+export { dilateMask, erodeMask } from './postprocess/morphology.js';
+export type { MorphologyOptions, StructuringElement } from './postprocess/morphology.js';
+export { applyNegativeMasks, combineMasks, invertMask } from './postprocess/combine.js';
+export type { CombineOperation } from './postprocess/combine.js';
+export { colormapIndex, colormapTable } from './postprocess/colormaps.js';
+export type { ColormapName } from './postprocess/colormaps.js';
+export { maskToHeatmap, overlayHeatmap, overlayMask } from './postprocess/heatmap.js';
+export type { HeatmapOptions, OverlayHeatmapOptions, OverlayMaskOptions, RgbColor } from './postprocess/heatmap.js';
+export { cutoutImage, maskToGray, maskToRgba } from './postprocess/mask-image.js';
+export type { MaskToRgbaOptions, RgbaColor } from './postprocess/mask-image.js';
+export { decodeRleCounts, encodeRleCounts, maskToCompressedRle, maskToRle, rleToMask } from './postprocess/rle.js';
+export type { CocoCompressedRle, CocoRle } from './postprocess/rle.js';
+export { maskToPolygons } from './postprocess/polygons.js';
+export type { MaskPolygon, MaskToPolygonsOptions } from './postprocess/polygons.js';
+export { pointInRing, ringArea, simplifyPolyline, simplifyRing } from './postprocess/simplify.js';
+
+// Visual prompts
+export { boxToMask, clipBox, cropImage, maskBoundingBox } from './prompt/pixel-box.js';
+export type { PixelBox } from './prompt/pixel-box.js';
+export { BEST_VISUAL_PROMPT, visualPrompt } from './prompt/visual-prompt.js';
+export type { VisualPromptCrop, VisualPromptOptions } from './prompt/visual-prompt.js';
