@@ -1,0 +1,104 @@
+import type { AbortSignalLike } from '../backend/backend.js';
+import { createTensor, type Tensor } from '../tensor/tensor.js';
+import type { CLIPTokenizer } from '../tokenizer/clip-tokenizer.js';
+import { LruCache } from '../tokenizer/lru-cache.js';
+import { float32Output, TEXT_INPUT, TEXT_OUTPUT } from './graph-io.js';
+
+/** Runs the text_encoder graph (the pipeline's wrapper adds counting, cancellation and disposal). @internal */
+export type TextEncoderRun = (feeds: Record<string, Tensor>, fetches: readonly string[], signal: AbortSignalLike | undefined) => Promise<Record<string, Tensor>>;
+
+interface CachedText {
+  readonly embedding: Float32Array;
+  /** Token count before truncation, when the text was truncated. */
+  readonly truncatedFrom: number | undefined;
+}
+
+/** Settings of a {@link TextEmbedder}. @internal */
+export interface TextEmbedderOptions {
+  readonly tokenizer: CLIPTokenizer;
+  /** Longest token sequence the text encoder takes (begin/end-of-text included). */
+  readonly maxLength: number;
+  readonly projectionDim: number;
+  /** Texts whose embedding is kept; 0 disables the cache. */
+  readonly cacheSize: number;
+  readonly run: TextEncoderRun;
+  readonly onWarning: (message: string) => void;
+  /** Called with the number of cache hits of each call. */
+  readonly onCacheHits: (hits: number) => void;
+}
+
+function quote(text: string): string {
+  const shown = text.length > 80 ? `${text.slice(0, 77)}…` : text;
+  return JSON.stringify(shown);
+}
+
+/**
+ * Text prompts → text embeddings: tokenizes, truncates (warning), batches every text a call has not cached into
+ * one text_encoder run (padded to the longest row), and keeps embeddings in a bounded LRU cache keyed by the
+ * exact string.
+ * @internal
+ */
+export class TextEmbedder {
+  readonly #options: TextEmbedderOptions;
+  readonly #cache: LruCache<string, CachedText>;
+
+  constructor(options: TextEmbedderOptions) {
+    this.#options = options;
+    this.#cache = new LruCache(options.cacheSize);
+  }
+
+  /** Texts cached now. */
+  get cacheSize(): number {
+    return this.#cache.size;
+  }
+
+  /** Drops every cached embedding. */
+  clear(): void {
+    this.#cache.clear();
+  }
+
+  /** The embedding of each distinct text (`projection_dim` floats, owned by the cache: do not mutate). */
+  async embed(texts: readonly string[], signal: AbortSignalLike | undefined): Promise<Map<string, Float32Array>> {
+    const { tokenizer, maxLength, projectionDim: dim } = this.#options;
+    const found = new Map<string, Float32Array>();
+    const misses: { text: string; ids: number[]; truncatedFrom: number | undefined }[] = [];
+    let hits = 0;
+    for (const text of new Set(texts)) {
+      const cached = this.#cache.get(text);
+      if (cached !== undefined) {
+        hits++;
+        found.set(text, cached.embedding);
+        if (cached.truncatedFrom !== undefined) this.#warn(text, cached.truncatedFrom);
+        continue;
+      }
+      let ids = tokenizer.encode(text);
+      const truncatedFrom = ids.length > maxLength ? ids.length : undefined;
+      if (truncatedFrom !== undefined) {
+        ids = tokenizer.encode(text, { truncation: true, maxLength });
+        this.#warn(text, truncatedFrom);
+      }
+      misses.push({ text, ids, truncatedFrom });
+    }
+    if (hits > 0) this.#options.onCacheHits(hits);
+    if (misses.length === 0) return found;
+
+    const width = Math.max(...misses.map((m) => m.ids.length));
+    const data = new BigInt64Array(misses.length * width).fill(BigInt(tokenizer.padTokenId));
+    misses.forEach((m, row) => m.ids.forEach((id, col) => (data[row * width + col] = BigInt(id))));
+    const outputs = await this.#options.run({ [TEXT_INPUT]: createTensor('int64', [misses.length, width], data) }, [TEXT_OUTPUT], signal);
+    const embeds = float32Output(outputs, 'text_encoder', TEXT_OUTPUT, [misses.length, dim]);
+    misses.forEach((m, row) => {
+      const embedding = embeds.data.slice(row * dim, (row + 1) * dim);
+      this.#cache.set(m.text, { embedding, truncatedFrom: m.truncatedFrom });
+      found.set(m.text, embedding);
+    });
+    return found;
+  }
+
+  #warn(text: string, tokens: number): void {
+    const max = this.#options.maxLength;
+    this.#options.onWarning(
+      `Text prompt ${quote(text)} has ${tokens} tokens (begin/end-of-text included), more than the ${max} the text encoder takes; it was truncated to its first ${max - 1} tokens plus end-of-text. Shorten the prompt to use all of it.`,
+    );
+  }
+}
