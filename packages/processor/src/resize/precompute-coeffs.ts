@@ -53,7 +53,7 @@ export function precomputeCoefficients(inSize: number, in0: number, in1: number,
 
 /**
  * Pillow's `normalize_coeffs_8bpc`: weights to signed fixed point with {@link PRECISION_BITS} fraction bits,
- * rounding half away from zero.
+ * rounding half away from zero (C's `(int)` truncation after adding ±0.5).
  */
 export function fixedPointWeights(weights: Float64Array): Int32Array {
   const out = new Int32Array(weights.length);

@@ -52,9 +52,9 @@ function resampleHorizontal(src: Uint8Array, srcWidth: number, channels: number,
         let s2 = HALF;
         for (let x = 0, p = row + xmin * 3; x < xmax; x++, p += 3) {
           const w = kk[k + x]!;
-          s0 += src[p]! * w;
-          s1 += src[p + 1]! * w;
-          s2 += src[p + 2]! * w;
+          s0 = (s0 + Math.imul(src[p]!, w)) | 0;
+          s1 = (s1 + Math.imul(src[p + 1]!, w)) | 0;
+          s2 = (s2 + Math.imul(src[p + 2]!, w)) | 0;
         }
         out[o++] = clip8(s0);
         out[o++] = clip8(s1);
@@ -62,7 +62,7 @@ function resampleHorizontal(src: Uint8Array, srcWidth: number, channels: number,
       } else {
         for (let c = 0; c < channels; c++) {
           let s = HALF;
-          for (let x = 0, p = row + xmin * channels + c; x < xmax; x++, p += channels) s += src[p]! * kk[k + x]!;
+          for (let x = 0, p = row + xmin * channels + c; x < xmax; x++, p += channels) s = (s + Math.imul(src[p]!, kk[k + x]!)) | 0;
           out[o++] = clip8(s);
         }
       }
@@ -77,20 +77,17 @@ function resampleVertical(src: Uint8Array, width: number, channels: number, coef
   const kk = fixedPointWeights(coeffs.weights);
   const stride = width * channels;
   const out = new Uint8Array(stride * outHeight);
-  const sums = new Float64Array(stride);
   for (let yy = 0; yy < outHeight; yy++) {
     const ymin = bounds[yy * 2]!;
     const ymax = bounds[yy * 2 + 1]!;
     const k = yy * ksize;
-    // Row-wise accumulation visits the same terms in the same order as Pillow's per-pixel loop; integer sums are exact.
-    sums.fill(HALF);
-    for (let y = 0; y < ymax; y++) {
-      const w = kk[k + y]!;
-      const row = (y + ymin) * stride;
-      for (let i = 0; i < stride; i++) sums[i] = sums[i]! + src[row + i]! * w;
-    }
     const base = yy * stride;
-    for (let i = 0; i < stride; i++) out[base + i] = clip8(sums[i]!);
+    const first = ymin * stride;
+    for (let i = 0; i < stride; i++) {
+      let s = HALF;
+      for (let y = 0, p = first + i; y < ymax; y++, p += stride) s = (s + Math.imul(src[p]!, kk[k + y]!)) | 0;
+      out[base + i] = clip8(s);
+    }
   }
   return out;
 }
