@@ -1,5 +1,5 @@
 import { isTensor } from '@clipseg/core';
-import type { Tensor } from '@clipseg/core';
+import type { ImageSize, Tensor } from '@clipseg/core';
 import { ProcessorError } from '../errors.js';
 import type { SoftMask } from '../mask/mask.js';
 import { resizeMask } from './resize-mask.js';
@@ -14,11 +14,6 @@ export function sigmoid(values: Float32Array): Float32Array {
   return out;
 }
 
-/** A size in pixels. */
-interface Size {
-  readonly width: number;
-  readonly height: number;
-}
 
 /** Options of {@link logitsToMasks}. */
 export interface LogitsToMasksOptions {
@@ -26,14 +21,14 @@ export interface LogitsToMasksOptions {
    * Size of each output mask, usually the original image's: one size for every mask, or one per mask. Default:
    * the logits' own size (no resize).
    */
-  readonly size?: Size | readonly Size[];
+  readonly size?: ImageSize | readonly ImageSize[];
   /** Shape of a bare `Float32Array` of logits (`[height, width]`); without it the array must be square. */
-  readonly logitsSize?: Size;
+  readonly logitsSize?: ImageSize;
   /** Apply the sigmoid (default true). With false the masks hold (resized) logits. */
   readonly sigmoid?: boolean;
 }
 
-function splitLogits(logits: Tensor | Float32Array, logitsSize: Size | undefined): SoftMask[] {
+function splitLogits(logits: Tensor | Float32Array, logitsSize: ImageSize | undefined): SoftMask[] {
   const bad = (message: string): never => {
     throw new ProcessorError('PROCESSOR_INVALID_SHAPE', message);
   };
@@ -76,7 +71,7 @@ export function logitsToMasks(logits: Tensor | Float32Array, options: LogitsToMa
     throw new ProcessorError('PROCESSOR_INVALID_SHAPE', `Got ${sizes.length} output sizes for ${maps.length} logit maps; give one size or one per map.`);
   }
   return maps.map((map, i) => {
-    const size = Array.isArray(sizes) ? (sizes as readonly Size[])[i]! : (sizes as Size | undefined);
+    const size = Array.isArray(sizes) ? (sizes as readonly ImageSize[])[i]! : (sizes as ImageSize | undefined);
     const resized = size === undefined || (size.width === map.width && size.height === map.height) ? map : resizeMask(map, size);
     const data = options.sigmoid === false ? (resized === map ? map.data.slice() : resized.data) : sigmoid(resized.data);
     return { width: resized.width, height: resized.height, data };

@@ -1,3 +1,4 @@
+import type { ImageSize } from '@clipseg/core';
 import { ProcessorError, checkInteger } from '../errors.js';
 import { checkRasterImage, bitDepthOf } from '../image/raster-image.js';
 import type { RasterImage, RasterImage8 } from '../image/raster-image.js';
@@ -6,13 +7,8 @@ import type { AxisCoefficients } from './precompute-coeffs.js';
 import { RESAMPLE_KERNELS, resampleName } from './resample-filters.js';
 import type { ResampleFilter } from './resample-filters.js';
 
-/** Target size of a resize, in pixels. */
-export interface ResizeSize {
-  /** Columns, a positive integer. */
-  readonly width: number;
-  /** Rows, a positive integer. */
-  readonly height: number;
-}
+/** Target size of a resize in pixels, positive integers: `@clipseg/core`'s `ImageSize`. */
+export type ResizeSize = ImageSize;
 
 /** Source region of a resize, Pillow's `box`: `[left, upper, right, lower]` in source pixels, fractions allowed. */
 export type ResizeBox = readonly [left: number, upper: number, right: number, lower: number];
