@@ -254,9 +254,10 @@ export class CLIPSeg<I = never, M = I> {
     if (this.#disposing !== undefined) return this.#disposing;
     this.#owner.disposed = true;
     this.#text.clear();
-    const sessions: Promise<Session | undefined>[] = [...Object.values(this.#sessions).map((s) => Promise.resolve(s))];
-    if (this.#projector !== undefined) sessions.push(this.#projector.catch(() => undefined));
-    this.#disposing = Promise.allSettled(sessions.map(async (s) => (await s)?.dispose())).then(() => undefined);
+    // A projector still being created disposes itself when it arrives (see #imageProjector); don't wait for it.
+    const sessions: Session[] = [...Object.values(this.#sessions)];
+    if (this.#projectorSession !== undefined) sessions.push(this.#projectorSession);
+    this.#disposing = Promise.allSettled(sessions.map((s) => s.dispose())).then(() => undefined);
     return this.#disposing;
   }
 
