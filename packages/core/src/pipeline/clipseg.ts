@@ -215,11 +215,8 @@ export class CLIPSeg<I = never, M = I> {
     const feeds: Record<string, Tensor> = { [DECODER_CONDITION]: conditional };
     activations.forEach((tensor, i) => (feeds[activationName(i)] = tensor));
     const outputs = await this.#run('decoder', feeds, [DECODER_OUTPUT], options.signal);
-    let logits = outputs[DECODER_OUTPUT];
-    // Tolerate a decoder that squeezes the prompt axis for a single prompt (as HF's PyTorch model does).
-    if (count === 1 && logits?.type === 'float32' && logits.dims.length === 2) logits = createTensor('float32', [1, ...logits.dims], logits.data as Float32Array);
-    const checked = float32Output({ [DECODER_OUTPUT]: logits! }, 'decoder', DECODER_OUTPUT, [count, undefined, undefined]);
-    return new SegmentationResult(checked, conditional, handle.imageSize, handle.id);
+    const logits = float32Output(outputs, 'decoder', DECODER_OUTPUT, [count, undefined, undefined]);
+    return new SegmentationResult(logits, conditional, handle.imageSize, handle.id);
   }
 
   /** Encodes `image`, segments it and disposes the handle: {@link CLIPSeg.encodeImage} + {@link CLIPSeg.segment}. */

@@ -11,8 +11,11 @@ import { PipelineError } from './pipeline-error.js';
 
 /** What {@link loadBundle} needs besides the files and the backend. @internal */
 export interface LoadBundleOptions {
+  /** How much to check files against the manifest. */
   readonly verify: BundleVerification;
+  /** Passed to `backend.createSession`. */
   readonly sessionOptions: SessionOptions | undefined;
+  /** Cancels loading. */
   readonly signal: AbortSignalLike | undefined;
 }
 
@@ -21,10 +24,15 @@ export type EagerGraphName = Exclude<BundleGraphName, 'image_projector'>;
 
 /** A bundle read, checked and ready to run (all but the image_projector). @internal */
 export interface LoadedBundle {
+  /** `manifest.json`. */
   readonly manifest: BundleManifest;
+  /** `config.json`. */
   readonly config: CLIPSegConfig;
+  /** `preprocessor_config.json`. */
   readonly preprocessorConfig: ViTImageProcessorConfig;
+  /** The tokenizer files. */
   readonly tokenizer: CLIPTokenizer;
+  /** The sessions created at load, checked against the manifest. */
   readonly sessions: Readonly<Record<EagerGraphName, Session>>;
 }
 

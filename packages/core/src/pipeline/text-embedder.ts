@@ -15,13 +15,17 @@ interface CachedText {
 
 /** Settings of a {@link TextEmbedder}. @internal */
 export interface TextEmbedderOptions {
+  /** The bundle's tokenizer. */
   readonly tokenizer: CLIPTokenizer;
   /** Longest token sequence the text encoder takes (begin/end-of-text included). */
   readonly maxLength: number;
+  /** Width of each embedding. */
   readonly projectionDim: number;
   /** Texts whose embedding is kept; 0 disables the cache. */
   readonly cacheSize: number;
+  /** Runs the text_encoder. */
   readonly run: TextEncoderRun;
+  /** Receives truncation warnings. */
   readonly onWarning: (message: string) => void;
   /** Called with the number of cache hits of each call. */
   readonly onCacheHits: (hits: number) => void;
