@@ -111,3 +111,17 @@ export {
   parseBundleManifest,
 } from './bundle/bundle-manifest.js';
 export type { BundleFileEntry, BundleGraphEntry, BundleGraphName, BundleManifest } from './bundle/bundle-manifest.js';
+
+// The CLIPSeg pipeline (over any Backend)
+export { CLIPSeg } from './pipeline/clipseg.js';
+export type { CLIPSegLoadOptions, PipelineCallOptions, Prompts } from './pipeline/clipseg.js';
+export { ImageHandle } from './pipeline/image-handle.js';
+export { SegmentationResult } from './pipeline/segmentation-result.js';
+export { PipelineError } from './pipeline/pipeline-error.js';
+export type { PipelineErrorCode } from './pipeline/pipeline-error.js';
+export { DEFAULT_VISUAL_PROMPT_MODE, VISUAL_PROMPT_MODES, isVisualPromptMode } from './pipeline/image-adapter.js';
+export type { Box, ImageAdapter, VisualPromptMode, VisualPromptRegion } from './pipeline/image-adapter.js';
+export type { EmbeddingPrompt, ImagePrompt, MixPart, MixPrompt, Prompt, TextPrompt } from './pipeline/prompt.js';
+export { BUNDLE_VERIFICATIONS } from './pipeline/bundle-files.js';
+export type { BundleVerification } from './pipeline/bundle-files.js';
+export type { PipelineStats } from './pipeline/pipeline-stats.js';

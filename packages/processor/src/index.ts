@@ -60,3 +60,7 @@ export { boxToMask, clipBox, cropImage, maskBoundingBox } from './prompt/pixel-b
 export type { PixelBox } from './prompt/pixel-box.js';
 export { BEST_VISUAL_PROMPT, visualPrompt } from './prompt/visual-prompt.js';
 export type { VisualPromptCrop, VisualPromptOptions } from './prompt/visual-prompt.js';
+
+// Adapter for @clipseg/core's CLIPSeg pipeline
+export { maskFromImage, rasterImageAdapter, visualPromptOptions } from './adapter/raster-image-adapter.js';
+export type { PromptMask } from './adapter/raster-image-adapter.js';

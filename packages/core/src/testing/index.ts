@@ -6,3 +6,7 @@
 export { backendContractTests } from './backend-contract.js';
 export type { BackendContractOptions, ContractTest } from './backend-contract.js';
 export { contractFixtureModel, CONTRACT_BIAS, CONTRACT_SCALE } from './contract-fixture.js';
+export { createFakeBackend, createFakeBundle } from '../pipeline/testing/fake-clipseg-bundle.js';
+export type { FakeBackend, FakeBackendOptions, FakeBundle, FakeBundleOptions, FakeRun } from '../pipeline/testing/fake-clipseg-bundle.js';
+export { FAKE_MODE_OFFSET, fakeImageAdapter } from '../pipeline/testing/fake-image-adapter.js';
+export type { FakeImage, FakeImageAdapter, FakeImageAdapterLog } from '../pipeline/testing/fake-image-adapter.js';
