@@ -1,7 +1,10 @@
 import type { Command } from '../command.js';
 import { convertCommand } from './convert.js';
 import { initRandomCommand } from './init-random.js';
+import { segmentCommand } from './segment.js';
+import { embedCommand } from './embed.js';
+import { preprocessCommand } from './preprocess.js';
 import { tokenizeCommand } from './tokenize.js';
 
 /** Every `clipseg` command, in help order. */
-export const commands: readonly Command[] = [convertCommand, initRandomCommand, tokenizeCommand];
+export const commands: readonly Command[] = [segmentCommand, embedCommand, preprocessCommand, convertCommand, initRandomCommand, tokenizeCommand];
