@@ -30,7 +30,7 @@ export const embedCommand: Command = {
     const { values, positionals, tokens } = withUsageErrors(() =>
       parseArgs({
         args: [...args],
-        allowPositionals: false,
+        allowPositionals: true,
         strict: true,
         tokens: true,
         options: {
