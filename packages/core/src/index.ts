@@ -125,3 +125,12 @@ export type { EmbeddingPrompt, ImagePrompt, MixPart, MixPrompt, Prompt, TextProm
 export { BUNDLE_VERIFICATIONS } from './pipeline/bundle-files.js';
 export type { BundleVerification } from './pipeline/bundle-files.js';
 export type { PipelineStats } from './pipeline/pipeline-stats.js';
+
+// Hugging Face Hub protocol (runtime-agnostic; runtimes download and cache)
+export { HubError } from './hub/hub-error.js';
+export type { HubErrorCode } from './hub/hub-error.js';
+export { DEFAULT_HUB_ENDPOINT, hubFileUrl, hubModelInfoUrl, isHubRepoId, parseHubRepoRef } from './hub/hub-repo.js';
+export type { HubRepoRef } from './hub/hub-repo.js';
+export { fetchHubModelInfo, hubHeaders, hubHttpError, parseHubModelInfo } from './hub/hub-model-info.js';
+export type { FetchLike, HubFile, HubModelInfo, HubRequestOptions } from './hub/hub-model-info.js';
+export { selectCheckpointFiles, shardFiles } from './hub/select-checkpoint-files.js';

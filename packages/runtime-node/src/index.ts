@@ -25,3 +25,10 @@ export { DEFAULT_BUNDLE_NAME, DEFAULT_BUNDLE_NOTICE, ensureDefaultBundle } from 
 export { writeDirectoryAtomic } from './io/write-directory-atomic.js';
 export type { DirectoryFileContent, WriteDirectoryAtomicOptions } from './io/write-directory-atomic.js';
 export { writeFilesAtomic } from './io/write-files-atomic.js';
+export { pullModel } from './hub/pull-model.js';
+export type { PullOptions, PulledModel } from './hub/pull-model.js';
+export { HubCache } from './hub/hub-cache.js';
+export { downloadFile } from './hub/download-file.js';
+export type { DownloadOptions } from './hub/download-file.js';
+export { withFileLock } from './hub/file-lock.js';
+export type { FileLockOptions } from './hub/file-lock.js';
