@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { playwright } from '@vitest/browser-playwright';
 import { defaultClientConditions, defaultServerConditions } from 'vite';
-import { defineConfig } from 'vitest/config';
+import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
 
 const root = dirname(fileURLToPath(import.meta.url));
 
@@ -22,16 +23,66 @@ function findShared(): string {
 
 const condition = 'clipseg-source';
 
+/**
+ * Browser tests (`*.browser.test.ts`) run in headless Chromium through playwright, using Debian's
+ * `/usr/bin/chromium` (or `CLIPSEG_CHROMIUM`): playwright never downloads a browser here. `.ci/run` installs
+ * Chromium; elsewhere, without it, the browser project is left out with a warning (never in CI).
+ */
+const chromium = process.env.CLIPSEG_CHROMIUM || '/usr/bin/chromium';
+const chromiumArgs = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const withBrowser = existsSync(chromium) || process.env.CI === 'true';
+if (!withBrowser) console.warn(`vitest: ${chromium} is missing, so the browser tests (*.browser.test.ts) are left out. Install it (apt-get install -y chromium) or set CLIPSEG_CHROMIUM.`);
+
+const launch = (extraArgs: string[] = []) =>
+  playwright({ launchOptions: { executablePath: chromium, headless: true, args: [...chromiumArgs, ...extraArgs] } });
+
+const nodeProject: TestProjectInlineConfiguration = {
+  extends: true,
+  test: {
+    name: 'node',
+    include: ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts'],
+    exclude: ['**/node_modules/**', '**/dist/**', '**/*.browser.test.ts'],
+  },
+};
+
+const browserProject: TestProjectInlineConfiguration = {
+  extends: true,
+  // Cross-origin isolation, so onnxruntime-web may use WASM threads (SharedArrayBuffer).
+  server: { headers: { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' } },
+  // Pre-bundling would move onnxruntime-web away from its .wasm files and worker entry.
+  optimizeDeps: { exclude: ['onnxruntime-web'] },
+  test: {
+    name: 'browser',
+    include: ['packages/*/src/**/*.browser.test.ts', 'apps/*/src/**/*.browser.test.ts'],
+    exclude: ['**/node_modules/**', '**/dist/**'],
+    globalSetup: ['packages/runtime-web/test/browser-global-setup.ts'],
+    browser: {
+      enabled: true,
+      headless: true,
+      screenshotFailures: false,
+      provider: launch(),
+      instances: [
+        { browser: 'chromium', name: 'chromium', exclude: ['**/node_modules/**', '**/dist/**', '**/*.webgpu.browser.test.ts'] },
+        // WebGPU through SwiftShader (CPU-emulated): only the *.webgpu.browser.test.ts files.
+        {
+          browser: 'chromium',
+          name: 'chromium-webgpu',
+          include: ['packages/*/src/**/*.webgpu.browser.test.ts'],
+          provider: launch(['--enable-unsafe-webgpu']),
+        },
+      ],
+    },
+  },
+};
+
 export default defineConfig({
   resolve: { conditions: [condition, ...defaultClientConditions] },
   ssr: { resolve: { conditions: [condition, ...defaultServerConditions], externalConditions: [condition] } },
   test: {
-    include: ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts'],
-    exclude: ['**/node_modules/**', '**/dist/**', '**/*.browser.test.ts'],
+    projects: withBrowser ? [nodeProject, browserProject] : [nodeProject],
     provide: { sharedDir: findShared(), repoRoot: root },
     testTimeout: 60_000,
     hookTimeout: 120_000,
     reporters: ['default', ['json', { outputFile: 'test-results/vitest.json' }]],
   },
 });
-

@@ -1,0 +1,11 @@
+// Values the browser project's global setup (test/browser-global-setup.ts) provides to browser tests via inject().
+import 'vitest';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** Origin of the fixture server (`http://127.0.0.1:PORT`), cross-origin to the test page. */
+    fixtureOrigin: string;
+    /** True when the fixture server serves converted golden bundles (`/bundles/fp32/`, `/bundles/fp16/`), i.e. ../shared exists. */
+    fixtureBundles: boolean;
+  }
+}
