@@ -134,3 +134,13 @@ export type { HubRepoRef } from './hub/hub-repo.js';
 export { fetchHubModelInfo, hubHeaders, hubHttpError, parseHubModelInfo } from './hub/hub-model-info.js';
 export type { FetchLike, HubFile, HubModelInfo, HubRequestOptions } from './hub/hub-model-info.js';
 export { selectCheckpointFiles, shardFiles } from './hub/select-checkpoint-files.js';
+
+// Bundle format 2: optional graphs for the HF model classes
+export {
+  BUNDLE_OLDEST_FORMAT_VERSION,
+  BUNDLE_OPTIONAL_GRAPH_NAMES,
+  POSITION_EMBEDDINGS_TENSOR,
+  isBundleOptionalGraphName,
+} from './bundle/bundle-manifest.js';
+export type { AnyBundleGraphName, BundleOptionalGraphName } from './bundle/bundle-manifest.js';
+export { interpolatePositionEmbeddings } from './hf/position-embeddings.js';

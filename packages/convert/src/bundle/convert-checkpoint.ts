@@ -4,21 +4,26 @@ import {
   BUNDLE_GRAPH_NAMES,
   BUNDLE_MANIFEST_FILE,
   CLIPSegConfig,
+  POSITION_EMBEDDINGS_TENSOR,
   ViTImageProcessorConfig,
   loadTokenizer,
   readText,
   sha256Hex,
+  writeSafetensors,
   type AbortSignalLike,
+  type AnyBundleGraphName,
   type Backend,
   type BundleFileEntry,
   type BundleGraphEntry,
-  type BundleGraphName,
   type BundleManifest,
+  type BundleOptionalGraphName,
   type FileSet,
   type ImageSize,
 } from '@clipseg/core';
+import type { CheckpointReader } from '../checkpoint/checkpoint-reader.js';
 import { openCheckpoint } from '../checkpoint/open-checkpoint.js';
-import { buildGraphs, checkImageSize, type BuildGraphsProgress } from '../graphs/build-graphs.js';
+import { buildGraphs, checkImageSize, checkOptionalGraphs, type BuildGraphsProgress } from '../graphs/build-graphs.js';
+import { VISION_PREFIX } from '../graphs/expected-parameters.js';
 import { ConvertError } from '../graphs/convert-error.js';
 import type { WeightDType } from '../graphs/weight-store.js';
 import { hashFile } from './hash-file.js';
@@ -51,7 +56,10 @@ export const CIDAS_PREPROCESSOR_CONFIG = {
 export type ConvertProgress =
   | { readonly phase: 'hash'; readonly file: string; readonly index: number; readonly count: number }
   | ({ readonly phase: 'graphs' } & BuildGraphsProgress)
-  | { readonly phase: 'validate'; readonly graph: BundleGraphName; readonly index: number; readonly count: number };
+  | { readonly phase: 'validate'; readonly graph: AnyBundleGraphName; readonly index: number; readonly count: number };
+
+/** File name of the position-embedding table written with the `vision_model` graph. */
+export const POSITION_EMBEDDINGS_FILE = 'vision_position_embedding.safetensors';
 
 /** Options of {@link convertCheckpoint}. */
 export interface ConvertOptions {
@@ -59,6 +67,13 @@ export interface ConvertOptions {
   readonly dtype?: WeightDType;
   /** Image size the vision graphs take; default the checkpoint's preprocessor size (352 for CIDAS). */
   readonly imageSize?: ImageSize | number;
+  /**
+   * Optional graphs to add for the HF model classes of `@clipseg/core` (`text_model`, `vision_model`,
+   * `decoder_hidden_states`; see `BUNDLE_OPTIONAL_GRAPH_NAMES`). Default none: the bundle then serves the
+   * segmentation pipeline and most of the HF classes. Each optional graph carries its own copy of the weights it
+   * uses (for rd64-refined in fp32: text_model +254 MB, vision_model +344 MB, decoder_hidden_states +4.5 MB).
+   */
+  readonly optionalGraphs?: readonly BundleOptionalGraphName[];
   /** Receives progress events. */
   readonly onProgress?: (progress: ConvertProgress) => void;
   /** When given, each graph is loaded in this backend and its I/O checked against its contract. */
@@ -69,6 +84,16 @@ export interface ConvertOptions {
   readonly sha256?: (data: Uint8Array) => string | Promise<string>;
   /** Cancels between steps. */
   readonly signal?: AbortSignalLike;
+}
+
+/** Reads `clip.logit_scale` (a 0-d or `[1]` parameter) from the checkpoint. */
+async function readLogitScale(reader: CheckpointReader): Promise<number> {
+  const values = await reader.readFloat32('clip.logit_scale');
+  const value = values[0];
+  if (values.length !== 1 || value === undefined || !Number.isFinite(value)) {
+    throw new ConvertError('CONVERT_SHAPE_MISMATCH', `clip.logit_scale must hold one finite number, got ${values.length} value(s).`);
+  }
+  return value;
 }
 
 /** The files of a converted bundle, ready to write, and its manifest. */
@@ -91,9 +116,10 @@ function normaliseSize(size: ImageSize | number | undefined): ImageSize | undefi
 /**
  * Converts an HF CLIPSeg checkpoint folder (`config.json`, weights as
  * `model.safetensors`, sharded safetensors or `pytorch_model.bin`, tokenizer
- * files, optional `preprocessor_config.json`) into an ONNX bundle: four graphs,
- * the HF files, and `manifest.json` with sizes, SHA-256s and every graph's
- * I/O contract. Runs anywhere (no `node:` imports): writing the files is the caller's job.
+ * files, optional `preprocessor_config.json`) into an ONNX bundle (format version 2): four graphs (plus the
+ * `optionalGraphs` asked for, with the position-embedding table when `vision_model` is among them), the HF files,
+ * and `manifest.json` with sizes, SHA-256s, every graph's I/O contract and the checkpoint's `logitScale`.
+ * Runs anywhere (no `node:` imports): writing the files is the caller's job.
  *
  * @throws `ConfigError` for a bad config, `TokenizerError`/`TokenizerFilesError`
  * for bad tokenizer files, `CheckpointError`/`SafetensorsError`/`TorchCheckpointError`
@@ -102,6 +128,7 @@ function normaliseSize(size: ImageSize | number | undefined): ImageSize | undefi
  */
 export async function convertCheckpoint(files: FileSet, options: ConvertOptions = {}): Promise<ConvertedBundle> {
   const sha = options.sha256 ?? sha256Hex;
+  const optionalGraphs = checkOptionalGraphs(options.optionalGraphs);
   const out = new Map<string, Uint8Array>();
   const entry = async (path: string, bytes: Uint8Array): Promise<BundleFileEntry> => {
     out.set(path, bytes);
@@ -132,6 +159,8 @@ export async function convertCheckpoint(files: FileSet, options: ConvertOptions 
 
   const checkpoint = await openCheckpoint(files);
   let built;
+  let logitScale: number;
+  let positionTable: Float32Array | undefined;
   const sourceFiles: BundleFileEntry[] = [];
   try {
     const hashSource = options.hashSourceFile ?? ((name: string) => hashFile(files, name));
@@ -146,8 +175,11 @@ export async function convertCheckpoint(files: FileSet, options: ConvertOptions 
       imageSize,
       dtype: options.dtype ?? 'fp32',
       producerVersion: CONVERTER_ID,
+      optionalGraphs,
       onProgress: (p) => options.onProgress?.({ phase: 'graphs', ...p }),
     });
+    logitScale = await readLogitScale(checkpoint.reader);
+    if (optionalGraphs.includes('vision_model')) positionTable = await checkpoint.reader.readFloat32(`${VISION_PREFIX}.embeddings.position_embedding.weight`);
   } finally {
     await checkpoint.reader.close();
   }
@@ -157,10 +189,16 @@ export async function convertCheckpoint(files: FileSet, options: ConvertOptions 
     await validateGraphs(options.validateWith, built, (graph, index, count) => options.onProgress?.({ phase: 'validate', graph, index, count }));
   }
 
-  const graphs = {} as Record<BundleGraphName, BundleGraphEntry>;
-  for (const name of BUNDLE_GRAPH_NAMES) {
+  const graphs = {} as Record<AnyBundleGraphName, BundleGraphEntry>;
+  for (const name of [...BUNDLE_GRAPH_NAMES, ...optionalGraphs]) {
     const contract = built.contracts.find((c) => c.name === name)!;
-    graphs[name] = { ...(await entry(`${name}.onnx`, built.graphs[name])), inputs: contract.inputs, outputs: contract.outputs };
+    graphs[name] = { ...(await entry(`${name}.onnx`, built.graphs[name]!)), inputs: contract.inputs, outputs: contract.outputs };
+  }
+  let positionEmbeddings: BundleFileEntry | undefined;
+  if (positionTable !== undefined) {
+    const dims = [positionTable.length / config.vision_config.hidden_size, config.vision_config.hidden_size];
+    const bytes = writeSafetensors({ [POSITION_EMBEDDINGS_TENSOR]: { type: 'float32', dims, data: positionTable } }, { format: 'pt', source: 'clip.vision_model.embeddings.position_embedding.weight' });
+    positionEmbeddings = await entry(POSITION_EMBEDDINGS_FILE, bytes);
   }
   const manifest: BundleManifest = {
     format: BUNDLE_FORMAT,
@@ -169,11 +207,13 @@ export async function convertCheckpoint(files: FileSet, options: ConvertOptions 
     source: { files: sourceFiles },
     dtype: options.dtype ?? 'fp32',
     imageSize: { ...imageSize },
+    logitScale,
     graphs,
     files: {
       config: await entry('config.json', configBytes),
       preprocessor: await entry('preprocessor_config.json', preprocessorBytes),
       tokenizer: await Promise.all(tokenizerFiles.map(([name, bytes]) => entry(name, bytes))),
+      ...(positionEmbeddings === undefined ? {} : { positionEmbeddings }),
     },
   };
   out.set(BUNDLE_MANIFEST_FILE, new TextEncoder().encode(`${JSON.stringify(manifest, null, 2)}\n`));

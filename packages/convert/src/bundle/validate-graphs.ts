@@ -1,4 +1,4 @@
-import type { Backend, BundleGraphName } from '@clipseg/core';
+import type { AnyBundleGraphName, Backend } from '@clipseg/core';
 import type { BuiltGraphs } from '../graphs/build-graphs.js';
 import { ConvertError } from '../graphs/convert-error.js';
 
@@ -10,14 +10,14 @@ const same = (a: readonly string[], b: readonly string[]) => a.length === b.leng
  *
  * @throws {@link ConvertError} `CONVERT_GRAPH_INVALID` naming the graph and the difference.
  */
-export async function validateGraphs(backend: Backend, built: BuiltGraphs, onGraph?: (graph: BundleGraphName, index: number, count: number) => void): Promise<void> {
+export async function validateGraphs(backend: Backend, built: BuiltGraphs, onGraph?: (graph: AnyBundleGraphName, index: number, count: number) => void): Promise<void> {
   const contracts = built.contracts;
   for (const [index, contract] of contracts.entries()) {
-    const name = contract.name as BundleGraphName;
+    const name = contract.name as AnyBundleGraphName;
     onGraph?.(name, index, contracts.length);
     let session;
     try {
-      session = await backend.createSession(built.graphs[name]);
+      session = await backend.createSession(built.graphs[name]!);
     } catch (error) {
       throw new ConvertError('CONVERT_GRAPH_INVALID', `The ${name} graph does not load in ${backend.name}: ${(error as Error).message}`, { cause: error });
     }

@@ -1,5 +1,5 @@
 /**
- * Converts a CLIPSeg checkpoint to its four ONNX graphs.
+ * Converts a CLIPSeg checkpoint to its four ONNX graphs, plus the optional ones asked for.
  *
  * @module
  */
@@ -12,19 +12,21 @@ import { checkGraphConfig } from './clipseg-graph-config.js';
 import { ConvertError } from './convert-error.js';
 import { buildDecoderGraph } from './decoder-graph.js';
 import { expectedParameters } from './expected-parameters.js';
-import type { GraphName } from './graph-contracts.js';
-import { DEFAULT_IMAGE_SIZE, GRAPH_NAMES, graphContracts } from './graph-contracts.js';
+import type { AnyGraphName, GraphName, OptionalGraphName } from './graph-contracts.js';
+import { DEFAULT_IMAGE_SIZE, GRAPH_NAMES, OPTIONAL_GRAPH_NAMES, graphContracts } from './graph-contracts.js';
 import { buildImageProjectorGraph } from './image-projector-graph.js';
 import { buildTextEncoderGraph } from './text-encoder-graph.js';
+import { buildTextModelGraph } from './text-model-graph.js';
 import { validateCheckpoint } from './validate-checkpoint.js';
 import { buildVisionEncoderGraph } from './vision-encoder-graph.js';
+import { buildVisionModelGraph } from './vision-model-graph.js';
 import type { WeightDType } from './weight-store.js';
 import { WeightStore } from './weight-store.js';
 
 /** Progress of {@link buildGraphs}, reported after each weight is written. */
 export interface BuildGraphsProgress {
   /** Graph being written. */
-  readonly graph: GraphName;
+  readonly graph: AnyGraphName;
   /** Its position among the graphs (0-based). */
   readonly graphIndex: number;
   /** Number of graphs. */
@@ -49,14 +51,32 @@ export interface BuildGraphsOptions {
   readonly onProgress?: (progress: BuildGraphsProgress) => void;
   /** `producer_version` written into each model. */
   readonly producerVersion?: string;
+  /**
+   * Optional graphs to build besides the four default ones (see {@link OPTIONAL_GRAPH_NAMES}); default none. They
+   * do not change the default graphs (byte for byte), but each carries its own copy of the weights it uses.
+   */
+  readonly optionalGraphs?: readonly OptionalGraphName[];
 }
 
-/** The four serialised ONNX models and their contracts. */
+/** The serialised ONNX models and their contracts. */
 export interface BuiltGraphs {
-  /** ModelProto bytes of each graph. */
-  readonly graphs: Record<GraphName, Uint8Array>;
-  /** Input/output contracts, in {@link GRAPH_NAMES} order. */
+  /** ModelProto bytes of each graph: the four default ones, and the optional ones built. */
+  readonly graphs: Record<GraphName, Uint8Array> & Partial<Record<OptionalGraphName, Uint8Array>>;
+  /** Input/output contracts, in {@link GRAPH_NAMES} order, then the optional graphs in {@link OPTIONAL_GRAPH_NAMES} order. */
   readonly contracts: GraphContract[];
+}
+
+/** The requested optional graphs, deduplicated, in {@link OPTIONAL_GRAPH_NAMES} order; throws on an unknown name. */
+export function checkOptionalGraphs(names: readonly OptionalGraphName[] | undefined): OptionalGraphName[] {
+  if (names === undefined) return [];
+  if (!Array.isArray(names)) throw new ConvertError('CONVERT_INVALID_OPTIONS', `optionalGraphs must be an array of graph names (${OPTIONAL_GRAPH_NAMES.join(', ')}).`);
+  const unknown = names.filter((n) => !(OPTIONAL_GRAPH_NAMES as readonly string[]).includes(n));
+  if (unknown.length > 0) {
+    throw new ConvertError('CONVERT_INVALID_OPTIONS', `Unknown optional graph ${unknown.map((n) => `'${String(n)}'`).join(', ')}; use ${OPTIONAL_GRAPH_NAMES.join(', ')}.`, {
+      details: { unknown: [...unknown] },
+    });
+  }
+  return OPTIONAL_GRAPH_NAMES.filter((n) => names.includes(n));
 }
 
 /** Throws `CONVERT_INVALID_OPTIONS` unless both sides of `size` are positive multiples of the patch size. */
@@ -74,7 +94,8 @@ export function checkImageSize(config: ClipSegGraphConfig, size: ImageSize): voi
 
 /**
  * Builds the `text_encoder`, `vision_encoder`, `image_projector` and `decoder` ONNX models (IR 8, opset 17) from a
- * CLIPSegForImageSegmentation checkpoint.
+ * CLIPSegForImageSegmentation checkpoint, plus the `optionalGraphs` asked for (`text_model`, `vision_model`,
+ * `decoder_hidden_states`).
  *
  * The config is checked, then the checkpoint (every problem at once), then each graph is written in turn, reading
  * each weight from `reader` exactly once, when it is copied into place: memory stays near the size of the output
@@ -89,25 +110,32 @@ export async function buildGraphs(config: ClipSegGraphConfig, reader: Checkpoint
   if (dtype !== 'fp32' && dtype !== 'fp16') {
     throw new ConvertError('CONVERT_INVALID_OPTIONS', `dtype must be 'fp32' or 'fp16', got '${String(dtype)}'.`);
   }
+  const optional = checkOptionalGraphs(options.optionalGraphs);
   checkGraphConfig(config);
   checkImageSize(config, imageSize);
   validateCheckpoint(config, reader);
 
   const weights = new WeightStore(reader, expectedParameters(config), dtype);
-  const builders: Record<GraphName, () => GraphBuilder> = {
+  const builders: Record<AnyGraphName, () => GraphBuilder> = {
     text_encoder: () => buildTextEncoderGraph(config, weights),
     vision_encoder: () => buildVisionEncoderGraph(config, weights, imageSize),
     image_projector: () => buildImageProjectorGraph(config, weights, imageSize),
     decoder: () => buildDecoderGraph(config, weights, imageSize),
+    text_model: () => buildTextModelGraph(config, weights),
+    vision_model: () => buildVisionModelGraph(config, weights),
+    decoder_hidden_states: () => buildDecoderGraph(config, weights, imageSize, { hiddenStates: true }),
   };
-  const graphs = {} as Record<GraphName, Uint8Array>;
-  for (const [graphIndex, graph] of GRAPH_NAMES.entries()) {
+  const names: AnyGraphName[] = [...GRAPH_NAMES, ...optional];
+  const graphs = {} as Record<AnyGraphName, Uint8Array>;
+  for (const [graphIndex, graph] of names.entries()) {
+    // The optional graphs are size-independent except decoder_hidden_states; their doc strings say so.
+    const sized = graph !== 'text_model' && graph !== 'vision_model';
     graphs[graph] = await writeModel(builders[graph](), {
       ...(options.producerVersion === undefined ? {} : { producerVersion: options.producerVersion }),
-      docString: `CLIPSeg ${graph} (HF CLIPSegForImageSegmentation), ${imageSize.height}x${imageSize.width}, weights ${dtype}`,
-      metadata: { 'clipseg.graph': graph, 'clipseg.image_size': `${imageSize.height}x${imageSize.width}`, 'clipseg.weights_dtype': dtype },
-      onProgress: (p) => options.onProgress?.({ graph, graphIndex, graphCount: GRAPH_NAMES.length, ...p }),
+      docString: `CLIPSeg ${graph} (HF CLIPSegForImageSegmentation), ${sized ? `${imageSize.height}x${imageSize.width}` : 'any size'}, weights ${dtype}`,
+      metadata: { 'clipseg.graph': graph, 'clipseg.image_size': sized ? `${imageSize.height}x${imageSize.width}` : 'any', 'clipseg.weights_dtype': dtype },
+      onProgress: (p) => options.onProgress?.({ graph, graphIndex, graphCount: names.length, ...p }),
     });
   }
-  return { graphs, contracts: graphContracts(config, imageSize) };
+  return { graphs, contracts: graphContracts(config, imageSize, optional) };
 }

@@ -7,7 +7,7 @@ import type { ImageSize } from '@clipseg/core';
 import { GraphBuilder } from '../onnx/graph-builder.js';
 import type { ClipSegGraphConfig } from './clipseg-graph-config.js';
 import { DECODER_PREFIX } from './expected-parameters.js';
-import { activationName, graphGeometry } from './graph-contracts.js';
+import { activationName, graphGeometry, hiddenStateName } from './graph-contracts.js';
 import type { LayerContext, LayerShape } from './layers.js';
 import { linear, postNormLayer } from './layers.js';
 import type { WeightStore } from './weight-store.js';
@@ -22,6 +22,15 @@ function conv(ctx: LayerContext, op: 'Conv' | 'ConvTranspose', x: string, prefix
   });
 }
 
+/** Options of {@link buildDecoderGraph}. */
+export interface DecoderGraphOptions {
+  /**
+   * Build the `decoder_hidden_states` variant: the same graph, also returning the output of each decoder layer i
+   * as `hidden_state_i` (HF `decoder_output.hidden_states[i]`). Default false: the `decoder` graph.
+   */
+  readonly hiddenStates?: boolean;
+}
+
 /**
  * Builds HF `CLIPSegDecoder` for ONE image and `prompts` conditional embeddings.
  *
@@ -33,9 +42,13 @@ function conv(ctx: LayerContext, op: 'Conv' | 'ConvTranspose', x: string, prefix
  * expanded to one row per prompt, as HF's batch would have it.) The class token is dropped, the tokens are laid
  * out on the patch grid (row-major) and the head upsamples: refined = Conv3×3 → ReLU → ConvTranspose(R→R/2,
  * k = s = patch/4) → ReLU → ConvTranspose(R/2→1, k = s = patch/4); plain = ConvTranspose(R→1, k = s = patch).
+ *
+ * With `options.hiddenStates`, each decoder layer's output is also a graph output `hidden_state_i`: `[prompts,
+ * tokens, R]` from the FiLM layer on, `[1, tokens, R]` before it (those layers run once for every prompt).
  */
-export function buildDecoderGraph(config: ClipSegGraphConfig, weights: WeightStore, imageSize: ImageSize): GraphBuilder {
-  const g = new GraphBuilder('decoder');
+export function buildDecoderGraph(config: ClipSegGraphConfig, weights: WeightStore, imageSize: ImageSize, options: DecoderGraphOptions = {}): GraphBuilder {
+  const hiddenStates = options.hiddenStates === true;
+  const g = new GraphBuilder(hiddenStates ? 'decoder_hidden_states' : 'decoder');
   const ctx: LayerContext = { g, w: weights };
   const vision = config.vision_config;
   const R = config.reduce_dim;
@@ -46,6 +59,7 @@ export function buildDecoderGraph(config: ClipSegGraphConfig, weights: WeightSto
 
   let output: string | undefined;
   let conditioned = false;
+  const layerOutputs: { name: string; batch: number | string }[] = [];
   [...activations].reverse().forEach((activation, i) => {
     const reduced = g.scope(`${DECODER_PREFIX}.reduces.${i}`, () => linear(ctx, activation, `${DECODER_PREFIX}.reduces.${i}`));
     output = output === undefined ? reduced : g.op('Add', [reduced, output]);
@@ -59,6 +73,7 @@ export function buildDecoderGraph(config: ClipSegGraphConfig, weights: WeightSto
       conditioned = true;
     }
     output = postNormLayer(ctx, output, `${DECODER_PREFIX}.layers.${i}`, shape);
+    layerOutputs.push({ name: output, batch: conditioned ? 'prompts' : 1 });
   });
   let x = output!;
   if (!conditioned) {
@@ -79,5 +94,11 @@ export function buildDecoderGraph(config: ClipSegGraphConfig, weights: WeightSto
   }
   g.op('Squeeze', [logits, g.constInt64([1])], {}, 'logits');
   g.output('logits', 'float32', ['prompts', logitsHeight, logitsWidth]);
+  if (hiddenStates) {
+    layerOutputs.forEach(({ name, batch }, i) => {
+      g.op('Identity', [name], {}, hiddenStateName(i));
+      g.output(hiddenStateName(i), 'float32', [batch, tokens, R]);
+    });
+  }
   return g;
 }

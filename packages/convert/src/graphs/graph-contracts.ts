@@ -1,10 +1,19 @@
 /**
- * The names, types and shapes of the four CLIPSeg graphs' inputs and outputs: the contract between the
- * converter and the runtimes.
+ * The names, types and shapes of the CLIPSeg graphs' inputs and outputs (the four default graphs and the optional
+ * ones): the contract between the converter and the runtimes.
  *
  * @module
  */
-import { BUNDLE_GRAPH_NAMES, type BundleGraphName, type GraphContract, type ImageSize, type TensorSpec } from '@clipseg/core';
+import {
+  BUNDLE_GRAPH_NAMES,
+  BUNDLE_OPTIONAL_GRAPH_NAMES,
+  type AnyBundleGraphName,
+  type BundleGraphName,
+  type BundleOptionalGraphName,
+  type GraphContract,
+  type ImageSize,
+  type TensorSpec,
+} from '@clipseg/core';
 import type { ClipSegGraphConfig } from './clipseg-graph-config.js';
 import { deepestExtractLayer } from './clipseg-graph-config.js';
 
@@ -14,8 +23,26 @@ export const GRAPH_NAMES = BUNDLE_GRAPH_NAMES;
 /** One of {@link GRAPH_NAMES}. */
 export type GraphName = BundleGraphName;
 
+/** The optional graphs a conversion may add (core's {@link BUNDLE_OPTIONAL_GRAPH_NAMES}). */
+export const OPTIONAL_GRAPH_NAMES = BUNDLE_OPTIONAL_GRAPH_NAMES;
+
+/** One of {@link OPTIONAL_GRAPH_NAMES}. */
+export type OptionalGraphName = BundleOptionalGraphName;
+
+/** Any graph the converter writes. */
+export type AnyGraphName = AnyBundleGraphName;
+
 /** The processor size of the published CLIPSeg checkpoints (CIDAS/clipseg-rd64-refined): 352×352. */
 export const DEFAULT_IMAGE_SIZE: ImageSize = Object.freeze({ height: 352, width: 352 });
+
+/**
+ * Name of the output holding hidden state `index` in the optional graphs: in `text_model` and `vision_model`, 0 is
+ * the encoder input and i the output of encoder layer i − 1 (HF `hidden_states[i]`); in `decoder_hidden_states`,
+ * i is the output of decoder layer i (HF `decoder_output.hidden_states[i]`).
+ */
+export function hiddenStateName(index: number): string {
+  return `hidden_state_${index}`;
+}
 
 /** Name of the decoder input / vision output holding the activation of `extract_layers[index]`. */
 export function activationName(index: number): string {
@@ -46,8 +73,16 @@ export function graphGeometry(config: ClipSegGraphConfig, imageSize: ImageSize):
   return { gridHeight, gridWidth, tokens: 1 + gridHeight * gridWidth, logitsHeight: gridHeight * upsample, logitsWidth: gridWidth * upsample };
 }
 
-/** The contract of each graph for `config` at `imageSize`, in {@link GRAPH_NAMES} order. */
-export function graphContracts(config: ClipSegGraphConfig, imageSize: ImageSize): GraphContract[] {
+/**
+ * The contract of each graph for `config` at `imageSize`: the four of {@link GRAPH_NAMES} in that order, then the
+ * requested optional graphs in {@link OPTIONAL_GRAPH_NAMES} order.
+ */
+export function graphContracts(config: ClipSegGraphConfig, imageSize: ImageSize, optional: readonly OptionalGraphName[] = []): GraphContract[] {
+  return [...defaultGraphContracts(config, imageSize), ...optionalGraphContracts(config, imageSize).filter((c) => optional.includes(c.name as OptionalGraphName))];
+}
+
+/** The contracts of the four default graphs. */
+function defaultGraphContracts(config: ClipSegGraphConfig, imageSize: ImageSize): GraphContract[] {
   const { tokens, logitsHeight, logitsWidth } = graphGeometry(config, imageSize);
   const vision = config.vision_config;
   const P = config.projection_dim;
@@ -89,6 +124,61 @@ export function graphContracts(config: ClipSegGraphConfig, imageSize: ImageSize)
         { name: 'conditional_embeddings', type: 'float32', dims: ['prompts', P], description: 'one text_embeds or image_embeds row per prompt' },
       ],
       outputs: [{ name: 'logits', type: 'float32', dims: ['prompts', logitsHeight, logitsWidth], description: 'segmentation logits per prompt (before the sigmoid)' }],
+    },
+  ];
+}
+
+/** The contracts of every optional graph, in {@link OPTIONAL_GRAPH_NAMES} order. */
+function optionalGraphContracts(config: ClipSegGraphConfig, imageSize: ImageSize): GraphContract[] {
+  const { tokens, logitsHeight, logitsWidth } = graphGeometry(config, imageSize);
+  const text = config.text_config;
+  const vision = config.vision_config;
+  const P = config.projection_dim;
+  const H = text.hidden_size;
+  const D = vision.hidden_size;
+  const R = config.reduce_dim;
+  const states = (count: number, dims: (i: number) => (number | string)[], what: (i: number) => string): TensorSpec[] =>
+    Array.from({ length: count }, (_, i) => ({ name: hiddenStateName(i), type: 'float32', dims: dims(i), description: what(i) }));
+  const layerOutput = (i: number): string => (i === 0 ? 'the encoder input (HF hidden_states[0])' : `output of encoder layer ${i - 1} (HF hidden_states[${i}])`);
+  const decoder = defaultGraphContracts(config, imageSize).find((c) => c.name === 'decoder')!;
+  return [
+    {
+      name: 'text_model',
+      inputs: [
+        { name: 'input_ids', type: 'int64', dims: ['batch', 'sequence'], description: 'CLIP token ids' },
+        { name: 'attention_mask', type: 'int64', dims: ['batch', 'sequence'], description: '1 for tokens to attend to, 0 for padding' },
+      ],
+      outputs: [
+        { name: 'last_hidden_state', type: 'float32', dims: ['batch', 'sequence', H], description: 'final_layer_norm of the last layer, padding mask applied' },
+        { name: 'pooler_output', type: 'float32', dims: ['batch', H], description: 'last_hidden_state at the pooled (end-of-text) position' },
+        { name: 'text_embeds', type: 'float32', dims: ['batch', P], description: 'HF get_text_features: text_projection(pooler_output), not normalised' },
+        ...states(text.num_hidden_layers + 1, () => ['batch', 'sequence', H], layerOutput),
+      ],
+    },
+    {
+      name: 'vision_model',
+      inputs: [
+        { name: 'pixel_values', type: 'float32', dims: ['batch', vision.num_channels, 'height', 'width'], description: 'normalised pixels, CHW, any size' },
+        { name: 'position_embeddings', type: 'float32', dims: [1, 'tokens', D], description: 'class + patch position embeddings for the patch grid (interpolatePositionEmbeddings)' },
+      ],
+      outputs: [
+        { name: 'last_hidden_state', type: 'float32', dims: ['batch', 'tokens', D], description: 'output of the last encoder layer (no post-norm)' },
+        { name: 'pooler_output', type: 'float32', dims: ['batch', D], description: 'post_layernorm of the class token' },
+        { name: 'image_embeds', type: 'float32', dims: ['batch', P], description: 'HF get_image_features: visual_projection(pooler_output), not normalised' },
+        ...states(vision.num_hidden_layers + 1, () => ['batch', 'tokens', D], layerOutput),
+      ],
+    },
+    {
+      name: 'decoder_hidden_states',
+      inputs: decoder.inputs,
+      outputs: [
+        { name: 'logits', type: 'float32', dims: ['prompts', logitsHeight, logitsWidth], description: 'segmentation logits per prompt (before the sigmoid)' },
+        ...states(
+          config.extract_layers.length,
+          (i) => [i < config.conditional_layer ? 1 : 'prompts', tokens, R],
+          (i) => `output of decoder layer ${i} (HF decoder_output.hidden_states[${i}])${i < config.conditional_layer ? '; before FiLM, the same for every prompt' : ''}`,
+        ),
+      ],
     },
   ];
 }

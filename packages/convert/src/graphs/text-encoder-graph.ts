@@ -11,13 +11,23 @@ import { layerNorm, preNormLayer } from './layers.js';
 import type { WeightStore } from './weight-store.js';
 
 /** `torch.finfo(torch.float32).min`, the value HF puts in masked attention scores. */
-const FLOAT32_MIN = -3.4028234663852886e38;
+export const FLOAT32_MIN = -3.4028234663852886e38;
 
 /** The `[n, n]` additive causal mask: 0 where key ≤ query, float32 min elsewhere. */
 function causalMask(n: number): Float32Array {
   const mask = new Float32Array(n * n);
   for (let q = 0; q < n; q++) mask.fill(FLOAT32_MIN, q * n + q + 1, (q + 1) * n);
   return mask;
+}
+
+/**
+ * Adds the `[batch, 1]` int64 index of the pooled position of each row of `ids`: the first `eosTokenId`
+ * (`argmax(ids == eos)`), or `argmax(ids)` when `eosTokenId == 2` (HF's legacy rule).
+ */
+export function textPoolingIndex(g: GraphBuilder, ids: string, eosTokenId: number): string {
+  return eosTokenId === 2
+    ? g.op('ArgMax', [g.op('Cast', [ids], { to: 6 })], { axis: 1, keepdims: 1, select_last_index: 0 })
+    : g.op('ArgMax', [g.op('Cast', [g.op('Equal', [ids, g.constInt64([eosTokenId], [])])], { to: 6 })], { axis: 1, keepdims: 1, select_last_index: 0 });
 }
 
 /**
@@ -51,10 +61,7 @@ export function buildTextEncoderGraph(config: ClipSegGraphConfig, weights: Weigh
   const shape = { hidden: text.hidden_size, heads: text.num_attention_heads, eps: text.layer_norm_eps, activation: text.hidden_act };
   for (let i = 0; i < text.num_hidden_layers; i++) x = preNormLayer(ctx, x, `${TEXT_PREFIX}.encoder.layers.${i}`, shape, mask);
 
-  const pooledAt =
-    text.eos_token_id === 2
-      ? g.op('ArgMax', [g.op('Cast', [ids], { to: 6 })], { axis: 1, keepdims: 1, select_last_index: 0 })
-      : g.op('ArgMax', [g.op('Cast', [g.op('Equal', [ids, g.constInt64([text.eos_token_id], [])])], { to: 6 })], { axis: 1, keepdims: 1, select_last_index: 0 });
+  const pooledAt = textPoolingIndex(g, ids, text.eos_token_id);
   const pooled = g.op('GatherND', [x, pooledAt], { batch_dims: 1 });
   const normed = layerNorm(ctx, pooled, `${TEXT_PREFIX}.final_layer_norm`, text.layer_norm_eps);
   g.op('MatMul', [normed, weights.linearWeight(g, 'clip.text_projection.weight')], {}, 'text_embeds');

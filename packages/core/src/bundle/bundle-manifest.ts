@@ -5,14 +5,35 @@ import { BundleError } from './bundle-error.js';
 
 /** The `format` field of every bundle manifest. */
 export const BUNDLE_FORMAT = 'clipseg-onnx-bundle';
-/** The manifest version this code writes and the newest it reads. */
-export const BUNDLE_FORMAT_VERSION = 1;
+/**
+ * The manifest version this code writes and the newest it reads. Version 2 adds `logitScale`, the optional graphs
+ * ({@link BUNDLE_OPTIONAL_GRAPH_NAMES}) and `files.positionEmbeddings`; version-1 bundles are still read (they lack
+ * all three).
+ */
+export const BUNDLE_FORMAT_VERSION = 2;
+/** The oldest manifest version this code reads. */
+export const BUNDLE_OLDEST_FORMAT_VERSION = 1;
 /** The manifest's file name inside a bundle. */
 export const BUNDLE_MANIFEST_FILE = 'manifest.json';
 /** The graphs of a bundle, in the order they are written. */
 export const BUNDLE_GRAPH_NAMES = ['text_encoder', 'vision_encoder', 'image_projector', 'decoder'] as const;
 /** Name of one graph of a bundle. */
 export type BundleGraphName = (typeof BUNDLE_GRAPH_NAMES)[number];
+/**
+ * Graphs a bundle may carry besides the four of the segmentation pipeline (format version 2, written on request
+ * by the converter), for the HF model classes: `text_model` (the whole text tower with the attention mask, every
+ * hidden state), `vision_model` (the whole vision tower at any image size, position embeddings as an input, every
+ * hidden state) and `decoder_hidden_states` (the decoder, also returning each decoder layer's output).
+ */
+export const BUNDLE_OPTIONAL_GRAPH_NAMES = ['text_model', 'vision_model', 'decoder_hidden_states'] as const;
+/** Name of one optional graph of a bundle. */
+export type BundleOptionalGraphName = (typeof BUNDLE_OPTIONAL_GRAPH_NAMES)[number];
+/** Name of any graph a bundle may hold, required or optional. */
+export type AnyBundleGraphName = BundleGraphName | BundleOptionalGraphName;
+/** True when `name` is one of {@link BUNDLE_OPTIONAL_GRAPH_NAMES}. */
+export function isBundleOptionalGraphName(name: unknown): name is BundleOptionalGraphName {
+  return typeof name === 'string' && (BUNDLE_OPTIONAL_GRAPH_NAMES as readonly string[]).includes(name);
+}
 
 /** A file with its size and SHA-256, for integrity checks. */
 export interface BundleFileEntry {
@@ -32,7 +53,7 @@ export interface BundleGraphEntry extends BundleFileEntry {
   readonly outputs: readonly TensorSpec[];
 }
 
-/** `manifest.json` of an ONNX bundle (format version 1; see @clipseg/convert's README). */
+/** `manifest.json` of an ONNX bundle (format version 1 or 2; see @clipseg/convert's README). */
 export interface BundleManifest {
   /** Always {@link BUNDLE_FORMAT}. */
   readonly format: typeof BUNDLE_FORMAT;
@@ -46,15 +67,28 @@ export interface BundleManifest {
   readonly dtype: 'fp32' | 'fp16';
   /** The image size the vision graphs take (pixel_values are [batch, 3, height, width]). */
   readonly imageSize: ImageSize;
-  /** Every graph with its contract. */
-  readonly graphs: Readonly<Record<BundleGraphName, BundleGraphEntry>>;
+  /**
+   * The checkpoint's learnt `clip.logit_scale` (the logarithm: HF multiplies by `exp(logitScale)`), read at
+   * conversion. Written by the converter since format version 2; `undefined` in version-1 bundles.
+   */
+  readonly logitScale?: number;
+  /** Every graph with its contract: the four required ones, and those of {@link BUNDLE_OPTIONAL_GRAPH_NAMES} present. */
+  readonly graphs: Readonly<Record<BundleGraphName, BundleGraphEntry>> & Readonly<Partial<Record<BundleOptionalGraphName, BundleGraphEntry>>>;
   /** The HF files copied beside the graphs. */
   readonly files: {
     readonly config: BundleFileEntry;
     readonly preprocessor: BundleFileEntry;
     readonly tokenizer: readonly BundleFileEntry[];
+    /**
+     * The checkpoint's vision position-embedding table, a safetensors file holding `position_embedding` float32
+     * `[1 + (image_size / patch_size)², vision hidden]`; present (and required) when the `vision_model` graph is.
+     */
+    readonly positionEmbeddings?: BundleFileEntry;
   };
 }
+
+/** Name of the tensor in the `files.positionEmbeddings` safetensors file. */
+export const POSITION_EMBEDDINGS_TENSOR = 'position_embedding';
 
 const DTYPES: ReadonlySet<string> = new Set<TensorDType>(['float32', 'float16', 'int64', 'int32', 'uint8', 'bool']);
 
@@ -92,7 +126,7 @@ function specs(value: unknown, path: string): TensorSpec[] {
 }
 
 /**
- * Parses and validates `manifest.json`.
+ * Parses and validates `manifest.json`, format version 1 or 2 (see {@link BUNDLE_FORMAT_VERSION}).
  *
  * @throws {@link BundleError} `BUNDLE_FORMAT_UNKNOWN` when it is not a CLIPSeg
  * bundle manifest, `BUNDLE_VERSION_UNSUPPORTED` when it was written by a newer
@@ -111,7 +145,7 @@ export function parseBundleManifest(json: string | unknown): BundleManifest {
   if (o.format !== BUNDLE_FORMAT) {
     throw new BundleError('BUNDLE_FORMAT_UNKNOWN', `manifest.json has format ${JSON.stringify(o.format)}, not '${BUNDLE_FORMAT}': this folder is not a CLIPSeg ONNX bundle. Convert a checkpoint with 'clipseg convert'.`);
   }
-  if (typeof o.formatVersion !== 'number' || !Number.isSafeInteger(o.formatVersion) || o.formatVersion < 1) throw invalid('formatVersion', 'must be a positive integer');
+  if (typeof o.formatVersion !== 'number' || !Number.isSafeInteger(o.formatVersion) || o.formatVersion < BUNDLE_OLDEST_FORMAT_VERSION) throw invalid('formatVersion', 'must be a positive integer');
   if (o.formatVersion > BUNDLE_FORMAT_VERSION) {
     throw new BundleError(
       'BUNDLE_VERSION_UNSUPPORTED',
@@ -128,13 +162,28 @@ export function parseBundleManifest(json: string | unknown): BundleManifest {
   const source = object(o.source, 'source');
   if (!Array.isArray(source.files)) throw invalid('source.files', 'must be an array');
   const graphsIn = object(o.graphs, 'graphs');
-  const graphs = {} as Record<BundleGraphName, BundleGraphEntry>;
-  for (const name of BUNDLE_GRAPH_NAMES) {
+  const graphs = {} as Record<AnyBundleGraphName, BundleGraphEntry>;
+  const graphEntry = (name: AnyBundleGraphName): BundleGraphEntry => {
     const g = object(graphsIn[name], `graphs.${name}`);
-    graphs[name] = { ...fileEntry(g, `graphs.${name}`), inputs: specs(g.inputs, `graphs.${name}.inputs`), outputs: specs(g.outputs, `graphs.${name}.outputs`) };
-  }
+    return { ...fileEntry(g, `graphs.${name}`), inputs: specs(g.inputs, `graphs.${name}.inputs`), outputs: specs(g.outputs, `graphs.${name}.outputs`) };
+  };
+  for (const name of BUNDLE_GRAPH_NAMES) graphs[name] = graphEntry(name);
+  // Version 1 knows no optional graphs: a v1 manifest naming one is read as it was meant, without it.
+  if (o.formatVersion >= 2) for (const name of BUNDLE_OPTIONAL_GRAPH_NAMES) if (graphsIn[name] !== undefined) graphs[name] = graphEntry(name);
   const files = object(o.files, 'files');
   if (!Array.isArray(files.tokenizer) || files.tokenizer.length === 0) throw invalid('files.tokenizer', 'must list the tokenizer files');
+  let logitScale: number | undefined;
+  let positionEmbeddings: BundleFileEntry | undefined;
+  if (o.formatVersion >= 2) {
+    if (o.logitScale !== undefined) {
+      if (typeof o.logitScale !== 'number' || !Number.isFinite(o.logitScale)) throw invalid('logitScale', 'must be a finite number');
+      logitScale = o.logitScale;
+    }
+    if (files.positionEmbeddings !== undefined) positionEmbeddings = fileEntry(files.positionEmbeddings, 'files.positionEmbeddings');
+    if (graphs.vision_model !== undefined && positionEmbeddings === undefined) {
+      throw invalid('files.positionEmbeddings', 'must be given when graphs.vision_model is (the vision_model graph takes position embeddings computed from it)');
+    }
+  }
   return {
     format: BUNDLE_FORMAT,
     formatVersion: o.formatVersion,
@@ -142,11 +191,13 @@ export function parseBundleManifest(json: string | unknown): BundleManifest {
     source: { files: source.files.map((f, i) => fileEntry(f, `source.files[${i}]`)) },
     dtype: o.dtype,
     imageSize: { height: size.height as number, width: size.width as number },
+    ...(logitScale === undefined ? {} : { logitScale }),
     graphs,
     files: {
       config: fileEntry(files.config, 'files.config'),
       preprocessor: fileEntry(files.preprocessor, 'files.preprocessor'),
       tokenizer: files.tokenizer.map((f, i) => fileEntry(f, `files.tokenizer[${i}]`)),
+      ...(positionEmbeddings === undefined ? {} : { positionEmbeddings }),
     },
   };
 }

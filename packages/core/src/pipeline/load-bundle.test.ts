@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { BUNDLE_FORMAT_VERSION } from '../bundle/bundle-manifest.js';
 import { memoryFileSet } from '../loading/file-set.js';
 import { CLIPSeg } from './clipseg.js';
 import { createFakeBackend, createFakeBundle, type FakeBackendOptions, type FakeBundle } from './testing/fake-clipseg-bundle.js';
@@ -59,7 +60,7 @@ describe('CLIPSeg.load', () => {
 
   it('refuses a newer format version and a damaged manifest', async () => {
     const bundle = createFakeBundle();
-    await expect(load(editManifest(bundle, (m) => (m.formatVersion = 2))).loading).rejects.toMatchObject({ code: 'BUNDLE_VERSION_UNSUPPORTED' });
+    await expect(load(editManifest(bundle, (m) => (m.formatVersion = BUNDLE_FORMAT_VERSION + 1))).loading).rejects.toMatchObject({ code: 'BUNDLE_VERSION_UNSUPPORTED' });
     await expect(load({ ...bundle.files, 'manifest.json': enc('{') }).loading).rejects.toMatchObject({ code: 'BUNDLE_MANIFEST_INVALID' });
   });
 

@@ -1,0 +1,108 @@
+// Times the four default graphs of a full-size bundle (random rd64-refined checkpoint, the real architecture,
+// ~600 MB) on onnxruntime-node CPU, so a change to the converter can be checked for cost on the default
+// segmentation path. With --optional it also converts with every optional graph (format 2), checks that the four
+// default graphs are byte-identical to the default conversion, and times the optional graphs.
+//
+//   node --conditions=clipseg-source --import tsx packages/runtime-node/test/default-path-bench.ts [--runs 10] [--optional]
+import { parseArgs } from 'node:util';
+import { createTensor, loadTokenizer, memoryFileSet, sha256Hex, type Session, type Tensor } from '@clipseg/core';
+import * as convert from '@clipseg/convert';
+import { createNodeBackend } from '../src/backend/onnxruntime-node-backend.js';
+
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '10' }, optional: { type: 'boolean', default: false } } });
+const RUNS = Number(values.runs);
+const PROMPTS = ['a cat', 'something to fill', 'a glass of water on a wooden table'];
+
+function concat(chunks: Iterable<Uint8Array>, total: number): Uint8Array {
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return out;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+async function time(session: Session, feeds: Record<string, Tensor>, fetches?: string[]): Promise<{ medianMs: number; minMs: number }> {
+  for (let i = 0; i < 2; i++) await session.run(feeds, fetches);
+  const times: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const t = performance.now();
+    await session.run(feeds, fetches);
+    times.push(performance.now() - t);
+  }
+  return { medianMs: Number(median(times).toFixed(1)), minMs: Number(Math.min(...times).toFixed(1)) };
+}
+
+const random = convert.initRandomCheckpoint('rd64-refined', { seed: 0 });
+const checkpoint = memoryFileSet({ ...random.files, 'model.safetensors': concat(random.weights, random.weightBytes) }, 'random-rd64-refined');
+
+type ConvertOptions = Parameters<typeof convert.convertCheckpoint>[1];
+async function convertTimed(options: ConvertOptions): Promise<{ files: ReadonlyMap<string, Uint8Array>; seconds: number }> {
+  const t = performance.now();
+  const bundle = await convert.convertCheckpoint(checkpoint, options);
+  return { files: bundle.files, seconds: (performance.now() - t) / 1000 };
+}
+
+const base = await convertTimed({});
+const graphHashes = Object.fromEntries(['text_encoder', 'vision_encoder', 'image_projector', 'decoder'].map((g) => [g, sha256Hex(base.files.get(`${g}.onnx`)!)]));
+const backend = createNodeBackend();
+const session = (files: ReadonlyMap<string, Uint8Array>, graph: string) => backend.createSession(files.get(`${graph}.onnx`)!);
+
+const tokenizer = await loadTokenizer(memoryFileSet(Object.fromEntries(base.files)));
+const ids = tokenizer.call(PROMPTS, { padding: 'longest' }).inputIds;
+const width = ids[0]!.length;
+const inputIds = createTensor('int64', [ids.length, width], BigInt64Array.from(ids.flat(), (v) => BigInt(v)));
+const pixels = createTensor('float32', [1, 3, 352, 352], Float32Array.from({ length: 3 * 352 * 352 }, (_, i) => Math.sin(i * 0.001) * 1.5));
+
+const text = await session(base.files, 'text_encoder');
+const vision = await session(base.files, 'vision_encoder');
+const projector = await session(base.files, 'image_projector');
+const decoder = await session(base.files, 'decoder');
+const activations = await vision.run({ pixel_values: pixels });
+const embeds = (await text.run({ input_ids: inputIds })).text_embeds!;
+const timings: Record<string, unknown> = {
+  text_encoder: await time(text, { input_ids: inputIds }),
+  vision_encoder: await time(vision, { pixel_values: pixels }),
+  image_projector: await time(projector, { hidden_state: activations.activation_2! }),
+  decoder: await time(decoder, { ...activations, conditional_embeddings: embeds }),
+};
+const report: Record<string, unknown> = {
+  node: process.version,
+  runs: RUNS,
+  defaultConvertSeconds: Number(base.seconds.toFixed(2)),
+  defaultBundleMb: Number(([...base.files.values()].reduce((n, b) => n + b.byteLength, 0) / 1e6).toFixed(1)),
+  manifestFormatVersion: (JSON.parse(new TextDecoder().decode(base.files.get('manifest.json'))) as { formatVersion: number }).formatVersion,
+  graphSha256: graphHashes,
+  defaultGraphsMs: timings,
+};
+
+if (values.optional) {
+  const names = (convert as unknown as { BUNDLE_OPTIONAL_GRAPH_NAMES?: readonly string[] }).BUNDLE_OPTIONAL_GRAPH_NAMES ?? [];
+  const full = await convertTimed({ optionalGraphs: names } as ConvertOptions);
+  report.fullConvertSeconds = Number(full.seconds.toFixed(2));
+  report.fullBundleMb = Number(([...full.files.values()].reduce((n, b) => n + b.byteLength, 0) / 1e6).toFixed(1));
+  report.defaultGraphsIdentical = Object.entries(graphHashes).every(([g, h]) => sha256Hex(full.files.get(`${g}.onnx`)!) === h);
+  const optionalMs: Record<string, unknown> = {};
+  if (full.files.has('text_model.onnx')) {
+    const mask = createTensor('int64', inputIds.dims, BigInt64Array.from(ids.flat(), () => 1n));
+    optionalMs.text_model = await time(await session(full.files, 'text_model'), { input_ids: inputIds, attention_mask: mask });
+  }
+  if (full.files.has('vision_model.onnx')) {
+    const { interpolatePositionEmbeddings } = convert;
+    const { readSafetensorsTable } = await import('./position-table.js');
+    const table = readSafetensorsTable(full.files.get('vision_position_embedding.safetensors')!);
+    const positions = createTensor('float32', [1, 485, 768], interpolatePositionEmbeddings(table, 14, 22, 22));
+    optionalMs.vision_model = await time(await session(full.files, 'vision_model'), { pixel_values: pixels, position_embeddings: positions }, ['last_hidden_state', 'pooler_output', 'image_embeds']);
+  }
+  if (full.files.has('decoder_hidden_states.onnx')) {
+    optionalMs.decoder_hidden_states = await time(await session(full.files, 'decoder_hidden_states'), { ...activations, conditional_embeddings: embeds });
+  }
+  report.optionalGraphsMs = optionalMs;
+}
+console.log(JSON.stringify(report, null, 2));
