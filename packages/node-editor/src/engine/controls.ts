@@ -52,19 +52,19 @@ export interface SelectControlSpec extends ControlBase<'select', string> {
 }
 
 /** A boolean. */
-export interface BooleanControlSpec extends ControlBase<'boolean', boolean> {}
+export type BooleanControlSpec = ControlBase<'boolean', boolean>;
 
 /** Where an Image node's image comes from: a URL, a `data:` URL (a dropped or picked file), or a file path (headless). */
-export interface ImageSourceControlSpec extends ControlBase<'image-source', string> {}
+export type ImageSourceControlSpec = ControlBase<'image-source', string>;
 
 /** A list of finite numbers (a pasted or loaded embedding); empty when unset. */
-export interface VectorControlSpec extends ControlBase<'vector', readonly number[]> {}
+export type VectorControlSpec = ControlBase<'vector', readonly number[]>;
 
 /** An optional {@link BoxValue} (`null` when unset). */
-export interface BoxControlSpec extends ControlBase<'box', BoxValue | null> {}
+export type BoxControlSpec = ControlBase<'box', BoxValue | null>;
 
 /** The name of a CLIPSeg bundle the host provides (see `WorkflowServices.bundles`). */
-export interface BundleControlSpec extends ControlBase<'bundle', string> {}
+export type BundleControlSpec = ControlBase<'bundle', string>;
 
 /** Every kind of control a node may declare. */
 export type ControlSpec =
