@@ -47,6 +47,7 @@ interface OrtState {
 const ortStates = new WeakMap<OrtWebModule, OrtState>();
 
 const BACKEND_NAME = 'onnxruntime-web';
+const LOG_SEVERITY = { verbose: 0, info: 1, warning: 2, error: 3, fatal: 4 } as const;
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 function initFailed(detail: string, cause?: unknown): BackendError {
@@ -145,6 +146,7 @@ export function createOrtWebBackend(flavour: OrtWebFlavour, load: OrtWebLoader, 
         const sessionOptions: Ort.InferenceSession.SessionOptions = {
           executionProviders: [provider],
           graphOptimizationLevel: options?.graphOptimizationLevel ?? 'all',
+          logSeverityLevel: LOG_SEVERITY[backendOptions.logLevel ?? 'error'],
         };
         let session: Ort.InferenceSession;
         try {
