@@ -52,3 +52,17 @@ export { initRandomCheckpoint } from './random/init-random.js';
 export type { InitRandomOptions, RandomCheckpoint } from './random/init-random.js';
 export { syntheticTokenizerFiles } from './random/synthetic-tokenizer.js';
 export { SeededRandom } from './random/seeded-random.js';
+
+// Single-graph layout (transformers.js / optimum: onnx/model.onnx) and ModelProto composition
+export { convertCheckpointSingle } from './single/convert-single.js';
+export type { SingleConvertOptions, SingleConvertProgress, SingleLayout } from './single/convert-single.js';
+export { SINGLE_MODEL_FILE, buildSingleModel, singleModelContract } from './single/single-model.js';
+export type { BuildSingleModelOptions, SingleModelParts } from './single/single-model.js';
+export { mergeModels } from './single/merge-models.js';
+export type { MergeModelsOptions, MergePart, MergedInput } from './single/merge-models.js';
+export { ModelMergeError } from './single/model-merge-error.js';
+export type { ModelMergeErrorCode } from './single/model-merge-error.js';
+
+// tokenizer.json for CLIP vocabularies (transformers' CLIPConverter layout)
+export { clipTokenizerJson, tokenizerJsonFor } from './tokenizer-json/clip-tokenizer-json.js';
+export type { ClipSpecialTokens } from './tokenizer-json/clip-tokenizer-json.js';
