@@ -1,8 +1,29 @@
 /**
- * `@clipseg/node-editor`: A Rete.js v2 plugin rendered with lit for composing CLIPSeg workflows visually: text, image and embedding prompt nodes wired to segmentation and mask nodes; workflows as versioned JSON that also run headless.
+ * `@clipseg/node-editor`: a Rete.js v2 plugin, rendered with lit, for composing CLIPSeg workflows visually — mount
+ * it standalone ({@link mountClipsegEditor}) or use {@link ClipsegPlugin} in your own Rete editor. Workflows save
+ * as versioned JSON and run headless through `@clipseg/node-editor/engine` (re-exported here).
  *
- * Not implemented yet: this module deliberately exports nothing.
+ * Nothing happens at import time: call {@link defineElements} before rendering. The package imports no runtime;
+ * pass `services` (pipelines and an image loader) from `@clipseg/runtime-web` or `@clipseg/runtime-node`.
  *
  * @packageDocumentation
  */
-export {};
+export * from './engine/index.js';
+export { defineElements, ELEMENT_TAGS } from './elements/define-elements.js';
+export { ClipsegControlFieldElement, CONTROL_FIELD_TAG, parseVector } from './elements/control-field-element.js';
+export { ClipsegNodeStatusElement, NODE_STATUS_TAG } from './elements/node-status-element.js';
+export { drawPreview, toRgbaPixels } from './elements/draw-preview.js';
+export { ClipsegFieldControl, ClipsegReteNode, ClipsegSocket, ClipsegStatusControl, STATUS_CONTROL_KEY } from './editor/rete-node.js';
+export type { NodeEvaluator } from './editor/rete-node.js';
+export { ClipsegPlugin } from './editor/clipseg-plugin.js';
+export type { ClipsegPluginOptions, ClipsegSchemes, HistoryLike } from './editor/clipseg-plugin.js';
+export { clipsegCustomize } from './editor/lit-customize.js';
+export type { ControlCustomizer } from './editor/lit-customize.js';
+export { clipsegMenuItems } from './editor/context-menu-items.js';
+export type { MenuItem } from './editor/context-menu-items.js';
+export { bindShortcuts, shortcutFor } from './editor/keyboard-shortcuts.js';
+export type { ShortcutActions } from './editor/keyboard-shortcuts.js';
+export { copyNodes, pasteNodes } from './editor/clipboard.js';
+export type { ClipboardContent } from './editor/clipboard.js';
+export { mountClipsegEditor } from './editor/mount-editor.js';
+export type { ClipsegEditor, MountClipsegEditorOptions } from './editor/mount-editor.js';

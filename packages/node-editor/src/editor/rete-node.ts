@@ -1,0 +1,177 @@
+import { ClassicPreset } from 'rete';
+import type { ControlSpec, ControlValue, ControlValues } from '../engine/controls.js';
+import type { NodeDefinition, NodeInputs, NodeResult } from '../engine/node-definition.js';
+import { IDLE_STATUS, type NodeStatus } from '../engine/node-status.js';
+import type { SocketType } from '../engine/sockets.js';
+import type { WorkflowNode, WorkflowPosition } from '../engine/workflow.js';
+
+/** A Rete socket carrying one of our socket types; compatibility is `canConnect(output.type, input.type)`. */
+export class ClipsegSocket extends ClassicPreset.Socket {
+  /** The socket type. */
+  readonly type: SocketType;
+
+  /** @param type - the socket type (also the socket's name) */
+  constructor(type: SocketType) {
+    super(type);
+    this.type = type;
+  }
+}
+
+type Listener = () => void;
+
+/** A control of a {@link ClipsegReteNode}: one {@link ControlSpec} and its current value. Rendered by `<clipseg-control-field>`. */
+export class ClipsegFieldControl extends ClassicPreset.Control {
+  /** What it edits. */
+  readonly spec: ControlSpec;
+  /** Bundle names for `bundle` controls (from the host's services). */
+  readonly bundles: readonly string[];
+  #value: ControlValue;
+  readonly #onChange: (control: ClipsegFieldControl, previous: ControlValue) => void;
+  readonly #listeners = new Set<Listener>();
+
+  /**
+   * @param spec - the control's spec
+   * @param value - initial value
+   * @param onChange - called after every user change (not after {@link ClipsegFieldControl.setValue} with `silent`)
+   * @param bundles - bundle names offered by `bundle` controls
+   */
+  constructor(spec: ControlSpec, value: ControlValue, onChange: (control: ClipsegFieldControl, previous: ControlValue) => void, bundles: readonly string[] = []) {
+    super();
+    this.spec = spec;
+    this.#value = value;
+    this.#onChange = onChange;
+    this.bundles = bundles;
+  }
+
+  /** The current value. */
+  get value(): ControlValue {
+    return this.#value;
+  }
+
+  /** Sets the value, re-renders, and (unless `silent`) tells the node (history and a live re-run follow). */
+  setValue(value: ControlValue, silent = false): void {
+    const previous = this.#value;
+    if (JSON.stringify(previous) === JSON.stringify(value)) return;
+    this.#value = value;
+    for (const listener of this.#listeners) listener();
+    if (!silent) this.#onChange(this, previous);
+  }
+
+  /** Subscribes to value changes; returns the unsubscribe function. */
+  subscribe(listener: Listener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+}
+
+/** The status line, progress bar and preview of a {@link ClipsegReteNode}. Rendered by `<clipseg-node-status>`. */
+export class ClipsegStatusControl extends ClassicPreset.Control {
+  #status: NodeStatus = IDLE_STATUS;
+  #result: NodeResult | undefined;
+  readonly #listeners = new Set<Listener>();
+
+  /** The node's latest status. */
+  get status(): NodeStatus {
+    return this.#status;
+  }
+
+  /** The node's latest result (previews, artifacts), or `undefined`. */
+  get result(): NodeResult | undefined {
+    return this.#result;
+  }
+
+  /** Sets status and (when given) result, and re-renders. */
+  set(status: NodeStatus, result?: NodeResult): void {
+    this.#status = status;
+    if (result !== undefined || status.state === 'idle') this.#result = result;
+    for (const listener of this.#listeners) listener();
+  }
+
+  /** Subscribes to changes; returns the unsubscribe function. */
+  subscribe(listener: Listener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+}
+
+/** Computes a node's outputs from its inputs in the current run (set by the `ClipsegPlugin`). */
+export type NodeEvaluator = (node: ClipsegReteNode, inputs: NodeInputs) => Promise<Record<string, unknown>>;
+
+/** Key of the status control in every node's `controls`. */
+export const STATUS_CONTROL_KEY = '__status';
+
+/**
+ * A Rete node rendering one {@link NodeDefinition}: its sockets, one {@link ClipsegFieldControl} per control spec
+ * and a {@link ClipsegStatusControl}. Create it with `ClipsegPlugin.createNode`; `data()` is what rete-engine's
+ * DataflowEngine calls.
+ */
+export class ClipsegReteNode extends ClassicPreset.Node<Record<string, ClipsegSocket>, Record<string, ClipsegSocket>, Record<string, ClipsegFieldControl | ClipsegStatusControl>> {
+  /** The definition it renders. */
+  readonly definition: NodeDefinition;
+  /** Width in canvas units (the renderer and the minimap read it). */
+  width = 220;
+  /** Height in canvas units. */
+  height: number;
+  /** Its status and preview. */
+  readonly statusControl = new ClipsegStatusControl();
+  /** A fresh copy with the same controls (rete-context-menu-plugin's "Clone"); set by the plugin. */
+  clone?: () => ClipsegReteNode;
+  #evaluate: NodeEvaluator | undefined;
+
+  /**
+   * @param definition - the node type
+   * @param controls - initial control values (defaults for the missing ones)
+   * @param onControlChange - called after a user changes a control
+   * @param bundles - bundle names offered by `bundle` controls
+   */
+  constructor(definition: NodeDefinition, controls: ControlValues, onControlChange: (node: ClipsegReteNode, control: ClipsegFieldControl, previous: ControlValue) => void, bundles: readonly string[] = []) {
+    super(definition.label);
+    this.definition = definition;
+    definition.inputs.forEach((spec, index) => {
+      const input = new ClassicPreset.Input(new ClipsegSocket(spec.socket), `${spec.label}${spec.required ? '' : ' (optional)'}`, spec.multiple ?? false);
+      input.index = index;
+      this.addInput(spec.key, input);
+    });
+    definition.outputs.forEach((spec, index) => {
+      const output = new ClassicPreset.Output(new ClipsegSocket(spec.socket), spec.label, true);
+      output.index = index;
+      this.addOutput(spec.key, output);
+    });
+    definition.controls.forEach((spec, index) => {
+      const control = new ClipsegFieldControl(spec, controls[spec.key] ?? spec.default, (c, previous) => onControlChange(this, c, previous), bundles);
+      control.index = index;
+      this.addControl(spec.key, control);
+    });
+    this.statusControl.index = definition.controls.length;
+    this.addControl(STATUS_CONTROL_KEY, this.statusControl);
+    const previewHeight = definition.category === 'output' || definition.type === 'clipseg' || definition.type === 'image' ? 170 : 40;
+    this.height = 50 + 34 * (definition.inputs.length + definition.outputs.length) + 56 * definition.controls.length + previewHeight;
+  }
+
+  /** The control values, by key. */
+  controlValues(): Record<string, ControlValue> {
+    return Object.fromEntries(this.definition.controls.map((spec) => [spec.key, (this.controls[spec.key] as ClipsegFieldControl).value]));
+  }
+
+  /** The control of `key`, or `undefined`. */
+  field(key: string): ClipsegFieldControl | undefined {
+    const control = this.controls[key];
+    return control instanceof ClipsegFieldControl ? control : undefined;
+  }
+
+  /** This node as a workflow node. */
+  toWorkflowNode(position?: WorkflowPosition): WorkflowNode {
+    return { id: this.id, type: this.definition.type, ...(position === undefined ? {} : { position }), controls: this.controlValues() };
+  }
+
+  /** Wires the node to the plugin that computes it. @internal */
+  attachEvaluator(evaluate: NodeEvaluator | undefined): void {
+    this.#evaluate = evaluate;
+  }
+
+  /** What rete-engine's DataflowEngine calls: the node's outputs for the values on its inputs. */
+  data(inputs: Record<string, unknown[]>): Promise<Record<string, unknown>> {
+    if (this.#evaluate === undefined) return Promise.reject(new Error(`Node ${this.id} is not attached to a ClipsegPlugin.`));
+    return this.#evaluate(this, inputs);
+  }
+}

@@ -1,0 +1,77 @@
+import { css, html, LitElement, type PropertyValues } from 'lit';
+import type { ClipsegStatusControl } from '../editor/rete-node.js';
+import { drawPreview } from './draw-preview.js';
+
+/** Tag of {@link ClipsegNodeStatusElement}. */
+export const NODE_STATUS_TAG = 'clipseg-node-status';
+
+const COLORS: Readonly<Record<string, string>> = { idle: '#9aa0a6', running: '#f9ab00', done: '#34a853', error: '#ea4335', blocked: '#9aa0a6' };
+
+/**
+ * `<clipseg-node-status>`: a node's state, progress and preview (an image drawn into a canvas, or a line of text).
+ * Set `.control` to the node's `ClipsegStatusControl`; it re-renders on every change.
+ */
+export class ClipsegNodeStatusElement extends LitElement {
+  static override properties = { control: { attribute: false } };
+  static override styles = css`
+    :host { display: block; font: 12px sans-serif; color: white; }
+    .state { display: flex; gap: 6px; align-items: center; }
+    .dot { width: 9px; height: 9px; border-radius: 50%; flex: none; }
+    .message { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+    .error { color: #ffd7d3; white-space: normal; word-break: break-word; }
+    progress { width: 100%; height: 6px; }
+    canvas { display: block; max-width: 100%; max-height: 120px; margin-top: 4px; image-rendering: pixelated; background: #222; }
+    .text { margin-top: 4px; opacity: 0.9; }
+  `;
+
+  /** The node's status control. */
+  declare control: ClipsegStatusControl | undefined;
+  #unsubscribe: (() => void) | undefined;
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.#follow();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.#unsubscribe?.();
+    this.#unsubscribe = undefined;
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('control')) this.#follow();
+  }
+
+  #follow(): void {
+    this.#unsubscribe?.();
+    this.#unsubscribe = this.control?.subscribe(() => this.requestUpdate());
+  }
+
+  protected override render() {
+    const status = this.control?.status;
+    if (status === undefined) return html``;
+    const preview = this.control?.result?.preview;
+    return html`
+      <div class="state" data-state=${status.state}>
+        <span class="dot" style="background:${COLORS[status.state]}"></span>
+        <span class="message">${status.state}${status.message ? `: ${status.message}` : ''}</span>
+      </div>
+      ${status.state === 'running' ? html`<progress max="1" .value=${status.progress}></progress>` : null}
+      ${status.error ? html`<div class="error" title=${status.error.code}>${status.error.message}</div>` : null}
+      ${preview?.kind === 'image' ? html`<canvas></canvas><div class="text">${preview.caption ?? ''}</div>` : null}
+      ${preview?.kind === 'text' ? html`<div class="text">${preview.text}</div>` : null}
+    `;
+  }
+
+  protected override updated(): void {
+    const preview = this.control?.result?.preview;
+    const canvas = this.renderRoot.querySelector('canvas');
+    if (canvas !== null && preview?.kind === 'image') drawPreview(canvas, preview.image);
+  }
+
+  /** The preview canvas, when the node shows an image. */
+  get canvas(): HTMLCanvasElement | null {
+    return this.renderRoot.querySelector('canvas');
+  }
+}
