@@ -144,3 +144,38 @@ export {
 } from './bundle/bundle-manifest.js';
 export type { AnyBundleGraphName, BundleOptionalGraphName } from './bundle/bundle-manifest.js';
 export { interpolatePositionEmbeddings } from './hf/position-embeddings.js';
+
+// HF model classes (CLIPSegProcessor, CLIPSegModel, CLIPSegTextModel, CLIPSegVisionModel, CLIPSegForImageSegmentation)
+export { HFModelError } from './hf/hf-error.js';
+export type { HFModelErrorCode } from './hf/hf-error.js';
+export { HFBundle } from './hf/hf-bundle.js';
+export type { HFBundleLoadOptions } from './hf/hf-bundle.js';
+export { HFModelBase } from './hf/hf-model-base.js';
+export { CLIPSegProcessor } from './hf/clipseg-processor.js';
+export type {
+  CLIPSegProcessorInputs,
+  CLIPSegProcessorOptions,
+  CLIPSegProcessorOutput,
+  ProcessorPadding,
+  ProcessorTruncation,
+} from './hf/clipseg-processor.js';
+export { CLIPSegTextModel } from './hf/clipseg-text-model.js';
+export { CLIPSegVisionModel } from './hf/clipseg-vision-model.js';
+export { CLIPSegModel } from './hf/clipseg-model.js';
+export type { ImageFeaturesOptions } from './hf/clipseg-model.js';
+export { CLIPSegForImageSegmentation } from './hf/clipseg-for-image-segmentation.js';
+export type { ConditionalEmbeddingsArgs } from './hf/clipseg-for-image-segmentation.js';
+export { hiddenStateName } from './hf/hf-graphs.js';
+export type {
+  BaseModelOutputWithPooling,
+  CLIPSegDecoderOutput,
+  CLIPSegImageSegmentationOutput,
+  CLIPSegModelInputs,
+  CLIPSegOutput,
+  CLIPSegSegmentationInputs,
+  CLIPSegTextInputs,
+  CLIPSegVisionInputs,
+  HFCallOptions,
+  HFForwardOptions,
+  TokenTensorLike,
+} from './hf/hf-types.js';

@@ -5,7 +5,7 @@
 //
 //   node --conditions=clipseg-source --import tsx packages/runtime-node/test/default-path-bench.ts [--runs 10] [--optional]
 import { parseArgs } from 'node:util';
-import { createTensor, loadTokenizer, memoryFileSet, sha256Hex, type Session, type Tensor } from '@clipseg/core';
+import { bytesSource, createTensor, interpolatePositionEmbeddings, loadTokenizer, memoryFileSet, openSafetensors, sha256Hex, type Session, type Tensor } from '@clipseg/core';
 import * as convert from '@clipseg/convert';
 import { createNodeBackend } from '../src/backend/onnxruntime-node-backend.js';
 
@@ -83,8 +83,7 @@ const report: Record<string, unknown> = {
 };
 
 if (values.optional) {
-  const names = (convert as unknown as { BUNDLE_OPTIONAL_GRAPH_NAMES?: readonly string[] }).BUNDLE_OPTIONAL_GRAPH_NAMES ?? [];
-  const full = await convertTimed({ optionalGraphs: names } as ConvertOptions);
+  const full = await convertTimed({ optionalGraphs: ['text_model', 'vision_model', 'decoder_hidden_states'] });
   report.fullConvertSeconds = Number(full.seconds.toFixed(2));
   report.fullBundleMb = Number(([...full.files.values()].reduce((n, b) => n + b.byteLength, 0) / 1e6).toFixed(1));
   report.defaultGraphsIdentical = Object.entries(graphHashes).every(([g, h]) => sha256Hex(full.files.get(`${g}.onnx`)!) === h);
@@ -94,9 +93,8 @@ if (values.optional) {
     optionalMs.text_model = await time(await session(full.files, 'text_model'), { input_ids: inputIds, attention_mask: mask });
   }
   if (full.files.has('vision_model.onnx')) {
-    const { interpolatePositionEmbeddings } = convert;
-    const { readSafetensorsTable } = await import('./position-table.js');
-    const table = readSafetensorsTable(full.files.get('vision_position_embedding.safetensors')!);
+    const reader = await openSafetensors(bytesSource(full.files.get('vision_position_embedding.safetensors')!));
+    const table = (await reader.read('position_embedding')).data as Float32Array;
     const positions = createTensor('float32', [1, 485, 768], interpolatePositionEmbeddings(table, 14, 22, 22));
     optionalMs.vision_model = await time(await session(full.files, 'vision_model'), { pixel_values: pixels, position_embeddings: positions }, ['last_hidden_state', 'pooler_output', 'image_embeds']);
   }
