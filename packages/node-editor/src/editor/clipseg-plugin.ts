@@ -22,6 +22,8 @@ export type ClipsegSchemes = GetSchemes<ClipsegReteNode, ClassicPreset.Connectio
 export interface HistoryLike {
   /** Records an action. */
   add(action: { undo(): void | Promise<void>; redo(): void | Promise<void> }): void;
+  /** Ends the latest record, so the next action is undone on its own. */
+  separate?(): void;
 }
 
 /** Options of {@link ClipsegPlugin}. */
@@ -315,6 +317,8 @@ export class ClipsegPlugin extends Scope<never, [Area2D<BaseSchemes>, Root<BaseS
 
   #controlChanged(_node: ClipsegReteNode, control: ClipsegFieldControl, previous: ControlValue): void {
     const next = control.value;
+    // A control edit is one user action: never merged with what came just before or after it.
+    this.#history?.separate?.();
     this.#history?.add({
       undo: () => {
         control.setValue(previous, true);
@@ -325,6 +329,7 @@ export class ClipsegPlugin extends Scope<never, [Area2D<BaseSchemes>, Root<BaseS
         this.schedule();
       },
     });
+    this.#history?.separate?.();
     this.schedule();
   }
 }
