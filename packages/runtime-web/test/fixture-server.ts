@@ -35,7 +35,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * - `/shared/…`, `/bundles/{fp32,fp16}/…`, `/ort/…` — files, with CORS and CORP headers;
  * - `/nocors/…` — the same without any CORS or CORP header; `/nocors-corp/…` — CORP `cross-origin` but no CORS;
  * - `/corrupt/…` — the same bytes with one byte flipped in `.onnx` files (same length);
- * - `/slow/…` — streamed in 4 KiB chunks, 15 ms apart; `/nolength/…` — chunked, without Content-Length;
+ * - `/slow/…` — streamed in 16 KiB chunks, 5 ms apart; `/nolength/…` — chunked, without Content-Length;
  * - `/status/CODE/…` — an empty response with that status.
  */
 function handle(roots: FixtureRoots, req: IncomingMessage, res: ServerResponse): void {
@@ -86,16 +86,16 @@ function handle(roots: FixtureRoots, req: IncomingMessage, res: ServerResponse):
   }
   if (mode.corrupt && file.endsWith('.onnx')) {
     const bytes = readFileSync(file);
-    bytes[bytes.length >> 1] ^= 0xff;
+    bytes[bytes.length >> 1]! ^= 0xff;
     res.end(bytes);
     return;
   }
   if (mode.slow) {
     const bytes = readFileSync(file);
     void (async () => {
-      for (let i = 0; i < bytes.length && !res.destroyed; i += 4096) {
-        res.write(bytes.subarray(i, i + 4096));
-        await sleep(15);
+      for (let i = 0; i < bytes.length && !res.destroyed; i += 16384) {
+        res.write(bytes.subarray(i, i + 16384));
+        await sleep(5);
       }
       res.end();
     })();

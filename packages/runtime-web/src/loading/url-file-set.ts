@@ -80,7 +80,8 @@ export function urlFileSet(baseUrl: string | URL, options: UrlFileSetOptions = {
 
   const report = (file: string, source: string, loaded: number, total: number | undefined, fromCache: boolean) => {
     if (!options.onProgress) return;
-    if (overallTotal !== undefined && file !== BUNDLE_MANIFEST_FILE) loadedByFile.set(file, loaded);
+    // A file read twice (core reads tokenizer files to verify, then to parse) counts once.
+    if (overallTotal !== undefined && file !== BUNDLE_MANIFEST_FILE) loadedByFile.set(file, Math.max(loaded, loadedByFile.get(file) ?? 0));
     const sum = [...loadedByFile.values()].reduce((a, b) => a + b, 0);
     options.onProgress({
       file,
