@@ -98,7 +98,7 @@ export class Goldens {
       const d = Math.abs(actual[i]! - expected[i]!);
       max = Number.isNaN(d) ? Infinity : Math.max(max, d);
     }
-    this.report.push(`${label.padEnd(56)} max |diff| ${max.toExponential(2)} (atol ${atol})`);
+    this.report.push(`${label.padEnd(64)} max |diff| ${max.toExponential(2)} (atol ${atol})`);
     return max;
   }
 
