@@ -42,3 +42,9 @@ export { encodePng, toCanvas, toImageData } from './image/encode-image.js';
 export { jpegExifOrientation } from './image/exif-orientation.js';
 export { WebImageError } from './image/web-image-error.js';
 export type { WebImageErrorCode } from './image/web-image-error.js';
+
+// Off the main thread (the worker side is `@clipseg/runtime-web/worker`)
+export { CLIPSegWorker, RemoteImageHandle } from './worker/clipseg-worker.js';
+export type { CLIPSegWorkerCallOptions, CLIPSegWorkerLoadOptions, WorkerLike } from './worker/clipseg-worker.js';
+export type { WorkerImage } from './worker/to-wire.js';
+export type { WorkerBackendOptions, WorkerBundleSource } from './worker/protocol.js';
