@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BUNDLE_FORMAT, BUNDLE_FORMAT_VERSION, BUNDLE_GRAPH_NAMES, parseBundleManifest } from './bundle-manifest.js';
+import { BUNDLE_FORMAT, BUNDLE_FORMAT_VERSION, BUNDLE_GRAPH_NAMES, BUNDLE_OPTIONAL_GRAPH_NAMES, isBundleOptionalGraphName, parseBundleManifest } from './bundle-manifest.js';
 
 const file = (path: string) => ({ path, bytes: 10, sha256: 'a'.repeat(64) });
 
@@ -53,5 +53,47 @@ describe('parseBundleManifest', () => {
     ['a bad tensor dtype', { ...manifest(), graphs: { ...(manifest().graphs as object), decoder: { ...file('d.onnx'), inputs: [{ name: 'x', type: 'float64', dims: [] }], outputs: [] } } }, /graphs\.decoder\.inputs\[0\]\.type/],
   ])('refuses %s with BUNDLE_MANIFEST_INVALID naming the field', (_what, input, message) => {
     expect(() => parseBundleManifest(input)).toThrowError(expect.objectContaining({ code: 'BUNDLE_MANIFEST_INVALID', message: expect.stringMatching(message) }));
+  });
+});
+
+describe('parseBundleManifest: format 2 and the optional graphs', () => {
+  const graph = (name: string) => ({ ...file(`${name}.onnx`), inputs: [{ name: 'x', type: 'float32', dims: [1] }], outputs: [{ name: 'y', type: 'float32', dims: [1] }] });
+  const v2 = (extra: Record<string, unknown> = {}, files: Record<string, unknown> = {}) => {
+    const m = manifest();
+    return { ...m, formatVersion: 2, logitScale: 2.6592000484466553, ...extra, files: { ...(m.files as object), ...files } };
+  };
+
+  it('reads version 1 (no logitScale, no optional graph) and version 2 with optional graphs, logitScale and the table', () => {
+    const one = parseBundleManifest({ ...manifest(), formatVersion: 1 });
+    expect(one.formatVersion).toBe(1);
+    expect(one.logitScale).toBeUndefined();
+    expect(one.files.positionEmbeddings).toBeUndefined();
+    const graphs = { ...(manifest().graphs as object), text_model: graph('text_model'), vision_model: graph('vision_model'), decoder_hidden_states: graph('decoder_hidden_states') };
+    const two = parseBundleManifest(v2({ graphs }, { positionEmbeddings: file('vision_position_embedding.safetensors') }));
+    expect(two.logitScale).toBe(2.6592000484466553);
+    expect(Object.keys(two.graphs)).toEqual([...BUNDLE_GRAPH_NAMES, ...BUNDLE_OPTIONAL_GRAPH_NAMES]);
+    expect(two.graphs.vision_model!.path).toBe('vision_model.onnx');
+    expect(two.files.positionEmbeddings!.path).toBe('vision_position_embedding.safetensors');
+  });
+
+  it('ignores optional graphs in a version-1 manifest, and unknown graph names anywhere', () => {
+    const graphs = { ...(manifest().graphs as object), text_model: graph('text_model'), some_future_graph: graph('x') };
+    expect(Object.keys(parseBundleManifest({ ...manifest(), formatVersion: 1, graphs }).graphs)).toEqual([...BUNDLE_GRAPH_NAMES]);
+    expect(Object.keys(parseBundleManifest(v2({ graphs })).graphs)).toEqual([...BUNDLE_GRAPH_NAMES, 'text_model']);
+  });
+
+  it.each([
+    ['a non-numeric logitScale', v2({ logitScale: 'e' }), /logitScale/],
+    ['vision_model without the position table', v2({ graphs: { ...(manifest().graphs as object), vision_model: graph('vision_model') } }), /files\.positionEmbeddings/],
+    ['a bad optional graph entry', v2({ graphs: { ...(manifest().graphs as object), text_model: { path: 'text_model.onnx' } } }), /graphs\.text_model/],
+    ['a bad position table entry', v2({}, { positionEmbeddings: file('../x') }), /files\.positionEmbeddings\.path/],
+  ])('refuses %s with BUNDLE_MANIFEST_INVALID', (_what, input, message) => {
+    expect(() => parseBundleManifest(input)).toThrowError(expect.objectContaining({ code: 'BUNDLE_MANIFEST_INVALID', message: expect.stringMatching(message) }));
+  });
+
+  it('names the optional graphs', () => {
+    expect(BUNDLE_FORMAT_VERSION).toBe(2);
+    expect(BUNDLE_OPTIONAL_GRAPH_NAMES.every(isBundleOptionalGraphName)).toBe(true);
+    expect(isBundleOptionalGraphName('decoder')).toBe(false);
   });
 });
