@@ -1,0 +1,8 @@
+/**
+ * `@clipseg/runtime-web/convert`: convert an HF CLIPSeg checkpoint to a bundle in the browser
+ * (`@clipseg/convert` is only bundled by apps that import this entry).
+ *
+ * @packageDocumentation
+ */
+export { convertInBrowser } from './convert/convert-in-browser.js';
+export type { ConvertedInBrowser, ConvertInBrowserOptions } from './convert/convert-in-browser.js';
