@@ -72,13 +72,13 @@ function configure(ort: OrtWebModule, options: WebBackendOptions, environment: W
   return state;
 }
 
-function wantedProviders(flavour: OrtWebFlavour, backendOptions: WebBackendOptions, options: SessionOptions | undefined): { providers: string[]; dropped: string[] } {
+function wantedProviders(flavour: OrtWebFlavour, backendOptions: WebBackendOptions, options: SessionOptions | undefined): { wanted: string[]; providers: string[]; dropped: string[] } {
   const defaults = flavour === 'wasm' ? ['wasm'] : ['webgpu', 'wasm'];
   const wanted = (options?.executionProviders ?? backendOptions.executionProviders ?? defaults).map((p) => (p.toLowerCase() === 'cpu' ? 'wasm' : p.toLowerCase()));
   const known = flavour === 'wasm' ? ['wasm'] : ['webgpu', 'wasm'];
   const providers = [...new Set(wanted.filter((p) => known.includes(p)))];
   const dropped = wanted.filter((p) => !known.includes(p));
-  return { providers: providers.length > 0 ? providers : ['wasm'], dropped };
+  return { wanted, providers: providers.length > 0 ? providers : ['wasm'], dropped };
 }
 
 /**
@@ -132,7 +132,7 @@ export function createOrtWebBackend(flavour: OrtWebFlavour, load: OrtWebLoader, 
     },
     async createSession(model: ModelSource, options?: SessionOptions): Promise<Session> {
       const { ort, state, status } = await start();
-      const { providers, dropped } = wantedProviders(flavour, backendOptions, options);
+      const { wanted, providers, dropped } = wantedProviders(flavour, backendOptions, options);
       const reasons = dropped.map((p) => (p === 'webgpu' ? 'webgpu is not in the WASM-only build (use @clipseg/runtime-web/webgpu)' : `${p} is not an onnxruntime-web execution provider`));
       const attempts: string[] = [];
       for (const provider of providers) {
@@ -160,7 +160,7 @@ export function createOrtWebBackend(flavour: OrtWebFlavour, load: OrtWebLoader, 
           if (provider !== 'wasm') reasons.push(`${provider} failed: ${message(error)}`);
           continue;
         }
-        const preferred = providers[0]!;
+        const preferred = wanted[0] ?? providers[0]!;
         const fallbackReason = provider !== preferred ? reasons.join('; ') || `${preferred} failed to start` : undefined;
         if (fallbackReason !== undefined) warn(`onnxruntime-web: using ${provider} (${fallbackReason}).`);
         const info: WebSessionInfo = {
