@@ -1,6 +1,7 @@
-import { convertCheckpoint, type ConvertProgress } from '@clipseg/convert';
-import { stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { SINGLE_MODEL_FILE, convertCheckpoint, convertCheckpointSingle, type SingleConvertProgress } from '@clipseg/convert';
+import { randomBytes } from 'node:crypto';
+import { rename, rm, stat } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createNodeBackend } from '../../backend/onnxruntime-node-backend.js';
 import { directoryFileSet } from '../../files/directory-file-set.js';
@@ -22,11 +23,21 @@ appears complete or not at all.
 Options:
   --dtype fp32|fp16    how weights are stored (fp16: half the size, computed in fp32); default fp32
   --image-size N|HxW   image size of the vision graphs; default the checkpoint's preprocessor size
+  --layout bundle|single
+                       bundle (default): the clipseg bundle (four graphs + manifest.json) that
+                       loadCLIPSeg and --model read. single: one graph, onnx/model.onnx, with HF's
+                       I/O (input_ids, pixel_values of ONE image, attention_mask -> logits), plus
+                       config, preprocessor and tokenizer files (tokenizer.json written from
+                       vocab.json + merges.txt when absent): the folder transformers.js loads
   --force              replace BUNDLE_DIR if it exists
 `;
 
-function describe(p: ConvertProgress): [string, number] {
+function describe(p: SingleConvertProgress): [string, number] {
   switch (p.phase) {
+    case 'merge':
+      return ['composing onnx/model.onnx', 0];
+    case 'validate-single':
+      return ['checking onnx/model.onnx in onnxruntime', 0.5];
     case 'hash':
       return [`hashing ${p.file}`, p.index / p.count];
     case 'graphs':
@@ -47,12 +58,19 @@ export const convertCommand: Command = {
         args: [...args],
         allowPositionals: true,
         strict: true,
-        options: { dtype: { type: 'string', default: 'fp32' }, 'image-size': { type: 'string' }, force: { type: 'boolean', default: false } },
+        options: {
+          dtype: { type: 'string', default: 'fp32' },
+          'image-size': { type: 'string' },
+          layout: { type: 'string', default: 'bundle' },
+          force: { type: 'boolean', default: false },
+        },
       }),
     );
     if (positionals.length !== 2) throw new CliError('CLI_USAGE', 'Give CHECKPOINT_DIR and BUNDLE_DIR.');
     const dtype = values.dtype;
     if (dtype !== 'fp32' && dtype !== 'fp16') throw new CliError('CLI_USAGE', `--dtype must be fp32 or fp16, got '${dtype}'.`);
+    const layout = values.layout;
+    if (layout !== 'bundle' && layout !== 'single') throw new CliError('CLI_USAGE', `--layout must be bundle or single, got '${layout}'.`);
     const imageSize = parseImageSize(values['image-size']);
     const source = resolve(io.cwd, positionals[0]!);
     const target = resolve(io.cwd, positionals[1]!);
@@ -64,24 +82,61 @@ export const convertCommand: Command = {
     }
     const bar = new ProgressBar(io);
     const started = Date.now();
-    let bundle;
+    const common = {
+      dtype: dtype as 'fp32' | 'fp16',
+      ...(imageSize ? { imageSize } : {}),
+      validateWith: createNodeBackend(),
+      hashSourceFile: (name: string) => hashFileNode(join(source, name)),
+      sha256: sha256Node,
+      onProgress: (p: SingleConvertProgress) => bar.update(...describe(p)),
+    };
+    let files: ReadonlyMap<string, Uint8Array>;
+    let size: { height: number; width: number };
     try {
-      bundle = await convertCheckpoint(directoryFileSet(source), {
-        dtype,
-        ...(imageSize ? { imageSize } : {}),
-        validateWith: createNodeBackend(),
-        hashSourceFile: (name) => hashFileNode(join(source, name)),
-        sha256: sha256Node,
-        onProgress: (p) => bar.update(...describe(p)),
-      });
-      bar.update('writing bundle', 1);
-      await writeDirectoryAtomic(target, bundle.files.entries(), { force: values.force });
+      if (layout === 'single') {
+        const single = await convertCheckpointSingle(directoryFileSet(source), common);
+        bar.update('writing folder', 1);
+        await writeSingleLayout(target, single.files, values.force);
+        ({ files, imageSize: size } = single);
+      } else {
+        const bundle = await convertCheckpoint(directoryFileSet(source), common);
+        bar.update('writing bundle', 1);
+        await writeDirectoryAtomic(target, bundle.files.entries(), { force: values.force });
+        ({ files } = bundle);
+        size = bundle.manifest.imageSize;
+      }
     } finally {
       bar.done();
     }
-    const bytes = [...bundle.files.values()].reduce((n, f) => n + f.byteLength, 0);
-    const { height, width } = bundle.manifest.imageSize;
-    io.stderr(`Wrote ${target} (${(bytes / 1e6).toFixed(1)} MB, ${dtype}, ${height}x${width}) in ${((Date.now() - started) / 1000).toFixed(1)} s.\n`);
+    const bytes = [...files.values()].reduce((n, f) => n + f.byteLength, 0);
+    const what = layout === 'single' ? `, single graph ${SINGLE_MODEL_FILE}` : '';
+    io.stderr(`Wrote ${target} (${(bytes / 1e6).toFixed(1)} MB, ${dtype}, ${size.height}x${size.width}${what}) in ${((Date.now() - started) / 1000).toFixed(1)} s.\n`);
     return 0;
   },
 };
+
+/**
+ * Writes the single layout (flat files + `onnx/model.onnx`) so that the folder appears complete or not at all:
+ * everything goes into a hidden sibling, which replaces `target` (kept until then) at the end.
+ */
+async function writeSingleLayout(target: string, files: ReadonlyMap<string, Uint8Array>, force: boolean): Promise<void> {
+  const staging = join(dirname(target), `.${basename(target)}.single-${randomBytes(6).toString('hex')}`);
+  const backup = `${staging}.old`;
+  const [sub, modelName] = SINGLE_MODEL_FILE.split('/') as [string, string];
+  let movedAside = false;
+  try {
+    await writeDirectoryAtomic(staging, [...files].filter(([name]) => name !== SINGLE_MODEL_FILE));
+    await writeDirectoryAtomic(join(staging, sub), [[modelName, files.get(SINGLE_MODEL_FILE)!]]);
+    if (await stat(target).then(() => true, () => false)) {
+      if (!force) throw new CliError('CLI_OUTPUT_EXISTS', `${target} already exists; choose another folder or pass --force to replace it.`);
+      await rename(target, backup);
+      movedAside = true;
+    }
+    await rename(staging, target);
+  } catch (error) {
+    await rm(staging, { recursive: true, force: true });
+    if (movedAside) await rename(backup, target).catch(() => undefined);
+    throw error;
+  }
+  if (movedAside) await rm(backup, { recursive: true, force: true });
+}
