@@ -60,7 +60,7 @@ describe('parseBundleManifest: format 2 and the optional graphs', () => {
   const graph = (name: string) => ({ ...file(`${name}.onnx`), inputs: [{ name: 'x', type: 'float32', dims: [1] }], outputs: [{ name: 'y', type: 'float32', dims: [1] }] });
   const v2 = (extra: Record<string, unknown> = {}, files: Record<string, unknown> = {}) => {
     const m = manifest();
-    return { ...m, formatVersion: 2, logitScale: 2.6592000484466553, ...extra, files: { ...(m.files as object), ...files } };
+    return { ...m, formatVersion: 2, logitScale: 2.659200048446655, ...extra, files: { ...(m.files as object), ...files } };
   };
 
   it('reads version 1 (no logitScale, no optional graph) and version 2 with optional graphs, logitScale and the table', () => {
@@ -70,7 +70,7 @@ describe('parseBundleManifest: format 2 and the optional graphs', () => {
     expect(one.files.positionEmbeddings).toBeUndefined();
     const graphs = { ...(manifest().graphs as object), text_model: graph('text_model'), vision_model: graph('vision_model'), decoder_hidden_states: graph('decoder_hidden_states') };
     const two = parseBundleManifest(v2({ graphs }, { positionEmbeddings: file('vision_position_embedding.safetensors') }));
-    expect(two.logitScale).toBe(2.6592000484466553);
+    expect(two.logitScale).toBe(2.659200048446655);
     expect(Object.keys(two.graphs)).toEqual([...BUNDLE_GRAPH_NAMES, ...BUNDLE_OPTIONAL_GRAPH_NAMES]);
     expect(two.graphs.vision_model!.path).toBe('vision_model.onnx');
     expect(two.files.positionEmbeddings!.path).toBe('vision_position_embedding.safetensors');
