@@ -25,7 +25,7 @@ const SIMD_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 
 /** Reads the {@link WebEnvironment} of the current page or worker. */
 export function detectWebEnvironment(): WebEnvironment {
   const scope = globalThis as { crossOriginIsolated?: boolean; navigator?: { hardwareConcurrency?: number } };
-  let wasmSimd = false;
+  let wasmSimd: boolean;
   try {
     wasmSimd = typeof WebAssembly === 'object' && WebAssembly.validate(SIMD_PROBE);
   } catch {
