@@ -66,9 +66,17 @@ export class ClipsegFieldControl extends ClassicPreset.Control {
 
 /** The status line, progress bar and preview of a {@link ClipsegReteNode}. Rendered by `<clipseg-node-status>`. */
 export class ClipsegStatusControl extends ClassicPreset.Control {
+  /** What the node previews (the element reserves its space up front, so sockets never move). */
+  readonly preview: 'image' | 'text' | 'none';
   #status: NodeStatus = IDLE_STATUS;
   #result: NodeResult | undefined;
   readonly #listeners = new Set<Listener>();
+
+  /** @param preview - what the node previews */
+  constructor(preview: 'image' | 'text' | 'none' = 'none') {
+    super();
+    this.preview = preview;
+  }
 
   /** The node's latest status. */
   get status(): NodeStatus {
@@ -113,7 +121,7 @@ export class ClipsegReteNode extends ClassicPreset.Node<Record<string, ClipsegSo
   /** Height in canvas units. */
   height: number;
   /** Its status and preview. */
-  readonly statusControl = new ClipsegStatusControl();
+  readonly statusControl: ClipsegStatusControl;
   /** A fresh copy with the same controls (rete-context-menu-plugin's "Clone"); set by the plugin. */
   clone?: () => ClipsegReteNode;
   #evaluate: NodeEvaluator | undefined;
@@ -127,6 +135,7 @@ export class ClipsegReteNode extends ClassicPreset.Node<Record<string, ClipsegSo
   constructor(definition: NodeDefinition, controls: ControlValues, onControlChange: (node: ClipsegReteNode, control: ClipsegFieldControl, previous: ControlValue) => void, bundles: readonly string[] = []) {
     super(definition.label);
     this.definition = definition;
+    this.statusControl = new ClipsegStatusControl(definition.preview ?? 'none');
     definition.inputs.forEach((spec, index) => {
       const input = new ClassicPreset.Input(new ClipsegSocket(spec.socket), `${spec.label}${spec.required ? '' : ' (optional)'}`, spec.multiple ?? false);
       input.index = index;
@@ -144,8 +153,9 @@ export class ClipsegReteNode extends ClassicPreset.Node<Record<string, ClipsegSo
     });
     this.statusControl.index = definition.controls.length;
     this.addControl(STATUS_CONTROL_KEY, this.statusControl);
-    const previewHeight = definition.category === 'output' || definition.type === 'clipseg' || definition.type === 'image' ? 170 : 40;
-    this.height = 50 + 34 * (definition.inputs.length + definition.outputs.length) + 56 * definition.controls.length + previewHeight;
+    const previewHeight = { image: 150, text: 70, none: 50 }[this.statusControl.preview];
+    const controlsHeight = definition.controls.reduce((h, c) => h + (c.kind === 'image-source' || c.kind === 'vector' ? 84 : 50), 0);
+    this.height = 48 + 36 * (definition.inputs.length + definition.outputs.length) + controlsHeight + previewHeight;
   }
 
   /** The control values, by key. */

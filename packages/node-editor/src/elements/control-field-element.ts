@@ -46,6 +46,7 @@ export class ClipsegControlFieldElement extends LitElement {
     .drop { border: 1px dashed #ccc; border-radius: 4px; padding: 2px 4px; margin-top: 2px; text-align: center; }
     .drop.over { background: rgba(255, 255, 255, 0.2); }
     .invalid { outline: 2px solid #ea4335; }
+    .pick { display: inline; margin: 0; cursor: pointer; }
   `;
 
   /** The control this field edits. */
@@ -116,16 +117,16 @@ export class ClipsegControlFieldElement extends LitElement {
         return html`${label}<input @pointerdown=${stop} type="text" placeholder="URL" .value=${shown} @change=${(e: Event) => this.#set((e.target as HTMLInputElement).value)} />
           <div class="drop" @pointerdown=${stop} @dragover=${(e: DragEvent) => { e.preventDefault(); (e.currentTarget as HTMLElement).classList.add('over'); }}
             @dragleave=${(e: DragEvent) => (e.currentTarget as HTMLElement).classList.remove('over')}
-            @drop=${(e: DragEvent) => this.#drop(e)}>drop an image or <input type="file" accept="image/*" style="width:auto" @change=${(e: Event) => this.#pick(e)} /></div>`;
+            @drop=${(e: DragEvent) => this.#drop(e)}><label class="pick">drop an image or <u>pick a file</u><input type="file" accept="image/*" hidden @change=${(e: Event) => this.#pick(e)} /></label></div>`;
       }
       case 'vector': {
         const values = value as readonly number[];
         return html`${label}<textarea @pointerdown=${stop} class=${this.invalid ? 'invalid' : ''} placeholder="paste numbers or a JSON array" .value=${values.join(', ')}
             @change=${(e: Event) => this.#vector((e.target as HTMLTextAreaElement).value)}></textarea>
-          <div class="row" @pointerdown=${stop}>${values.length} values <input type="file" accept=".json,.txt,.csv" style="width:auto" @change=${async (e: Event) => {
+          <div class="row" @pointerdown=${stop}>${values.length} values · <label class="pick"><u>load a file</u><input type="file" accept=".json,.txt,.csv" hidden @change=${async (e: Event) => {
             const file = (e.target as HTMLInputElement).files?.[0];
             if (file) this.#vector(await file.text());
-          }} /></div>`;
+          }} /></label></div>`;
       }
       case 'box': {
         const box = value as BoxValue | null;

@@ -17,11 +17,13 @@ export class ClipsegNodeStatusElement extends LitElement {
     :host { display: block; font: 12px sans-serif; color: white; }
     .state { display: flex; gap: 6px; align-items: center; }
     .dot { width: 9px; height: 9px; border-radius: 50%; flex: none; }
-    .message { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
-    .error { color: #ffd7d3; white-space: normal; word-break: break-word; }
-    progress { width: 100%; height: 6px; }
-    canvas { display: block; max-width: 100%; max-height: 120px; margin-top: 4px; image-rendering: pixelated; background: #222; }
-    .text { margin-top: 4px; opacity: 0.9; }
+    .state, .text { height: 16px; line-height: 16px; }
+    .message, .text { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+    .detail { height: 30px; overflow: hidden; }
+    .error { color: #ffd7d3; white-space: normal; word-break: break-word; display: -webkit-box; -webkit-line-clamp: 2; -webkit-box-orient: vertical; overflow: hidden; line-height: 15px; }
+    progress { width: 100%; height: 6px; margin-top: 8px; }
+    .image { height: 84px; display: flex; align-items: center; justify-content: flex-start; }
+    canvas { display: block; max-width: 100%; max-height: 84px; image-rendering: pixelated; background: #222; }
   `;
 
   /** The node's status control. */
@@ -51,16 +53,20 @@ export class ClipsegNodeStatusElement extends LitElement {
   protected override render() {
     const status = this.control?.status;
     if (status === undefined) return html``;
+    // Every part has a fixed height, reserved from the first render: the sockets below must never move.
+    const reserved = this.control?.preview ?? 'none';
     const preview = this.control?.result?.preview;
     return html`
       <div class="state" data-state=${status.state}>
         <span class="dot" style="background:${COLORS[status.state]}"></span>
-        <span class="message">${status.state}${status.message ? `: ${status.message}` : ''}</span>
+        <span class="message" title=${status.message ?? ''}>${status.state}${status.message ? `: ${status.message}` : ''}</span>
       </div>
-      ${status.state === 'running' ? html`<progress max="1" .value=${status.progress}></progress>` : null}
-      ${status.error ? html`<div class="error" title=${status.error.code}>${status.error.message}</div>` : null}
-      ${preview?.kind === 'image' ? html`<canvas></canvas><div class="text">${preview.caption ?? ''}</div>` : null}
-      ${preview?.kind === 'text' ? html`<div class="text">${preview.text}</div>` : null}
+      <div class="detail">
+        ${status.state === 'running' ? html`<progress max="1" .value=${status.progress}></progress>` : null}
+        ${status.error ? html`<div class="error" title=${`${status.error.code}: ${status.error.message}`}>${status.error.message}</div>` : null}
+      </div>
+      ${reserved === 'image' ? html`<div class="image">${preview?.kind === 'image' ? html`<canvas></canvas>` : null}</div>` : null}
+      ${reserved !== 'none' ? html`<div class="text">${preview?.kind === 'image' ? (preview.caption ?? '') : preview?.kind === 'text' ? preview.text : ''}</div>` : null}
     `;
   }
 

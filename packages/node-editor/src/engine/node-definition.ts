@@ -111,6 +111,8 @@ export interface NodeDefinition {
   readonly outputs: readonly OutputSpec[];
   /** Controls, in display order. */
   readonly controls: readonly ControlSpec[];
+  /** What its preview shows, so the editor can reserve the space: an image, a line of text, or nothing (default). */
+  readonly preview?: 'image' | 'text';
   /**
    * Computes the outputs. Must be a function of `inputs` and `controls` (plus what `ctx` loads): the executor
    * reuses a node's previous result while both are unchanged. Throw a `ClipSegError` to fail with a message.

@@ -9,6 +9,7 @@ import { coverage } from './mask-kinds.js';
  */
 export const clipsegNode: NodeDefinition = {
   type: 'clipseg',
+  preview: 'image',
   label: 'CLIPSeg',
   category: 'model',
   description: 'Segments the image from the prompt (negatives subtracted); each image is encoded once per run.',

@@ -12,6 +12,7 @@ function controlError(nodeWhat: string, message: string): NodeEditorError {
 /** `image`: loads an image from a file, a URL or a dropped file (a `data:` URL). */
 export const imageNode: NodeDefinition = {
   type: 'image',
+  preview: 'image',
   label: 'Image',
   category: 'input',
   description: 'An image from a file, a URL or a drop (headless: bound with --input).',
@@ -65,6 +66,7 @@ export const IMAGE_PROMPT_MODES: readonly string[] = ['auto', ...VISUAL_PROMPT_M
 /** `image-prompt`: an example image (with an optional mask or box) as a prompt. */
 export const imagePromptNode: NodeDefinition = {
   type: 'image-prompt',
+  preview: 'text',
   label: 'Image prompt',
   category: 'input',
   description: 'An example image, optionally with a mask or box around the object and a prompt-engineering mode.',
@@ -95,6 +97,7 @@ export const imagePromptNode: NodeDefinition = {
 /** `embedding-prompt`: a conditional embedding pasted or loaded as numbers, or resolved from another node's prompt. */
 export const embeddingPromptNode: NodeDefinition = {
   type: 'embedding-prompt',
+  preview: 'text',
   label: 'Embedding prompt',
   category: 'input',
   description: 'A conditional embedding: pasted or loaded numbers, or the embedding of the connected prompt.',
@@ -124,6 +127,7 @@ export const MIX_SLOTS = ['a', 'b', 'c', 'd'] as const;
 /** `mix-embeddings`: a weighted sum of up to four prompts' embeddings. */
 export const mixEmbeddingsNode: NodeDefinition = {
   type: 'mix-embeddings',
+  preview: 'text',
   label: 'Mix embeddings',
   category: 'input',
   description: 'A weighted sum of up to four prompts (normalised to weights summing to 1 unless turned off).',

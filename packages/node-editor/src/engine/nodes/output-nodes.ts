@@ -8,6 +8,7 @@ const caption = (mask: Mask) => `${mask.width}×${mask.height}, ${(coverage(mask
 /** `mask-preview`: draws the mask (white = 1) inside the node. */
 export const maskPreviewNode: NodeDefinition = {
   type: 'mask-preview',
+  preview: 'image',
   label: 'Mask preview',
   category: 'output',
   description: 'Shows the mask in grey levels (white = 1).',
@@ -23,6 +24,7 @@ export const maskPreviewNode: NodeDefinition = {
 /** `heatmap-preview`: a colormap heatmap or a coloured overlay, over the image when one is connected. */
 export const heatmapPreviewNode: NodeDefinition = {
   type: 'heatmap-preview',
+  preview: 'image',
   label: 'Heatmap / overlay',
   category: 'output',
   description: 'A colormap heatmap or a red overlay of the mask, over the image when one is connected.',
@@ -60,6 +62,7 @@ const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 /** `export`: a PNG of the binary mask and/or a JSON with its COCO RLE and coverage. */
 export const exportNode: NodeDefinition = {
   type: 'export',
+  preview: 'image',
   label: 'Export',
   category: 'output',
   description: 'Writes the mask as a PNG (white = object) and/or JSON (COCO RLE, coverage).',
