@@ -3,6 +3,7 @@ import { convertCheckpoint, type ConvertOptions } from '@clipseg/convert';
 import type { BundleCache } from '../loading/bundle-cache.js';
 import { cacheStorageBundleCache } from '../loading/bundle-cache.js';
 import type { FetchBytesOptions } from '../loading/fetch-bytes.js';
+import { manifestEntries } from '../loading/manifest-entries.js';
 import { bundleFileSet, type BundleSource } from '../pipeline/bundle-source.js';
 
 /** Options of {@link convertInBrowser}. */
@@ -53,7 +54,7 @@ export async function convertInBrowser(source: BundleSource, options: ConvertInB
     const manifest = parseBundleManifest(new TextDecoder().decode(cachedManifest));
     const files: Record<string, Uint8Array> = { 'manifest.json': cachedManifest };
     let complete = true;
-    for (const entry of [...Object.values(manifest.graphs), manifest.files.config, manifest.files.preprocessor, ...manifest.files.tokenizer]) {
+    for (const entry of manifestEntries(manifest).values()) {
       const bytes = await cache.get(`sha256:${entry.sha256}`).catch(() => undefined);
       if (bytes === undefined) complete = false;
       else files[entry.path] = bytes;
@@ -63,8 +64,7 @@ export async function convertInBrowser(source: BundleSource, options: ConvertInB
   const bundle = await convertCheckpoint(checkpoint, { dtype: options.dtype, imageSize: options.imageSize, onProgress: options.onProgress, signal: options.signal });
   const files = Object.fromEntries(bundle.files);
   if (cache !== undefined) {
-    const entries = [...Object.values(bundle.manifest.graphs), bundle.manifest.files.config, bundle.manifest.files.preprocessor, ...bundle.manifest.files.tokenizer];
-    for (const entry of entries) await cache.put(`sha256:${entry.sha256}`, files[entry.path]!);
+    for (const entry of manifestEntries(bundle.manifest).values()) await cache.put(`sha256:${entry.sha256}`, files[entry.path]!);
     await cache.put(key, files['manifest.json']!);
   }
   return { files: memoryFileSet(files, `${checkpoint.location} (converted)`), manifest: bundle.manifest, fromCache: false };

@@ -3,6 +3,7 @@ import { abortedError, WebLoadError } from '../errors/web-load-error.js';
 import { cacheStorageBundleCache, type BundleCache } from './bundle-cache.js';
 import { fetchBytes, type FetchBytesOptions } from './fetch-bytes.js';
 import type { LoadProgressListener } from './load-progress.js';
+import { manifestEntries as entriesOf } from './manifest-entries.js';
 import { verifyEntry, type Integrity } from './verify-entry.js';
 
 /** Options of {@link urlFileSet}. */
@@ -229,11 +230,4 @@ export function urlFileSet(baseUrl: string | URL, options: UrlFileSetOptions = {
       return total;
     },
   };
-}
-
-function entriesOf(manifest: BundleManifest): Map<string, BundleFileEntry> {
-  const entries = new Map<string, BundleFileEntry>();
-  for (const graph of Object.values(manifest.graphs)) entries.set(graph.path, graph);
-  for (const file of [manifest.files.config, manifest.files.preprocessor, ...manifest.files.tokenizer]) entries.set(file.path, file);
-  return entries;
 }
