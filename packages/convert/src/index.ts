@@ -66,3 +66,8 @@ export type { ModelMergeErrorCode } from './single/model-merge-error.js';
 // tokenizer.json for CLIP vocabularies (transformers' CLIPConverter layout)
 export { clipTokenizerJson, tokenizerJsonFor } from './tokenizer-json/clip-tokenizer-json.js';
 export type { ClipSpecialTokens } from './tokenizer-json/clip-tokenizer-json.js';
+
+// Bundle format 2: optional graphs for the HF model classes
+export { OPTIONAL_GRAPH_NAMES, hiddenStateName } from './graphs/graph-contracts.js';
+export type { AnyGraphName, OptionalGraphName } from './graphs/graph-contracts.js';
+export { POSITION_EMBEDDINGS_FILE } from './bundle/convert-checkpoint.js';
