@@ -1,0 +1,81 @@
+// Child process of inference.bench.ts: @clipseg/runtime-node on a bundle. Prints one `BENCH_RESULT {json}` line.
+//
+//   node --conditions=clipseg-source --import tsx bench/ours-workload.ts --bundle DIR --image FILE [--threads 2] [--warmup 2] [--runs 7]
+import { parseArgs } from 'node:util';
+import { logitsToMasks, thresholdMask } from '@clipseg/processor';
+import { decodeImage } from '../src/image/decode-image.js';
+import { loadCLIPSeg } from '../src/pipeline/load-clipseg.js';
+import { BENCH_PROMPTS, NEW_PROMPT, PROMPT_COUNTS, peakRssMb, stats, timeOnce, timeRuns, type Stats, type WorkloadResult } from './bench-stats.js';
+import { ForeignLoad } from './cpu-load.js';
+
+const { values } = parseArgs({
+  options: {
+    bundle: { type: 'string' },
+    image: { type: 'string' },
+    threads: { type: 'string', default: '2' },
+    warmup: { type: 'string', default: '2' },
+    runs: { type: 'string', default: '7' },
+  },
+});
+const threads = Number(values.threads);
+const warmup = Number(values.warmup);
+const runs = Number(values.runs);
+
+function probeOf(data: Float32Array, count: number): { mean: number; std: number } {
+  let sum = 0;
+  let sq = 0;
+  for (let i = 0; i < count; i++) {
+    sum += data[i]!;
+    sq += data[i]! * data[i]!;
+  }
+  const mean = sum / count;
+  return { mean: Number(mean.toFixed(4)), std: Number(Math.sqrt(sq / count - mean * mean).toFixed(4)) };
+}
+
+const load = new ForeignLoad();
+load.start();
+let seg!: Awaited<ReturnType<typeof loadCLIPSeg>>;
+const loadMs = await timeOnce(async () => {
+  seg = await loadCLIPSeg(values.bundle!, { sessionOptions: { intraOpNumThreads: threads }, textCacheSize: 0 });
+});
+
+// Image encode: pre-processing + vision tower on a decoded image.
+const image = await decodeImage(values.image!);
+const encode = stats(await timeRuns(async () => (await seg.encodeImage(image)).dispose(), warmup, runs));
+
+// A new prompt on an encoded image: text tower + decoder + masks at the image's size (the text cache is off).
+const handle = await seg.encodeImage(image);
+const newPrompt = stats(
+  await timeRuns(
+    async () => {
+      const result = await seg.segment(handle, NEW_PROMPT);
+      logitsToMasks(result.logits, { size: result.imageSize }).map((m) => thresholdMask(m, 0.5));
+    },
+    warmup,
+    runs,
+  ),
+);
+const probeResult = await seg.segment(handle, NEW_PROMPT);
+const probe = probeOf(probeResult.logits.data, probeResult.logits.dims[1]! * probeResult.logits.dims[2]!);
+handle.dispose();
+
+// End to end, from the image file to binary masks at the image's size, one image and K prompts in one call.
+const e2e: Record<string, Stats> = {};
+for (const k of PROMPT_COUNTS) {
+  const prompts = BENCH_PROMPTS.slice(0, k);
+  e2e[k] = stats(
+    await timeRuns(
+      async () => {
+        const decoded = await decodeImage(values.image!);
+        const result = await seg.segmentImage(decoded, prompts);
+        logitsToMasks(result.logits, { size: result.imageSize }).map((m) => thresholdMask(m, 0.5));
+      },
+      warmup,
+      runs,
+    ),
+  );
+}
+await seg.dispose();
+
+const result: WorkloadResult = { library: '@clipseg/runtime-node', loadMs: Math.round(loadMs), encode, newPrompt, e2e, peakRssMb: peakRssMb(), foreignLoad: load.stop(), probe };
+process.stdout.write(`BENCH_RESULT ${JSON.stringify(result)}\n`);
