@@ -50,7 +50,23 @@ const browserProject: TestProjectInlineConfiguration = {
   // Cross-origin isolation, so onnxruntime-web may use WASM threads (SharedArrayBuffer).
   server: { headers: { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' } },
   // Pre-bundling would move onnxruntime-web away from its .wasm files and worker entry.
-  optimizeDeps: { exclude: ['onnxruntime-web'] },
+  // The editor's Rete/lit dependencies are pre-bundled up front: discovering them mid-run reloads the page and
+  // fails that run's first editor test when the dependency cache predates them.
+  optimizeDeps: {
+    exclude: ['onnxruntime-web'],
+    include: [
+      '@clipseg/node-editor > lit',
+      '@clipseg/node-editor > rete',
+      '@clipseg/node-editor > rete-area-plugin',
+      '@clipseg/node-editor > rete-connection-plugin',
+      '@clipseg/node-editor > rete-engine',
+      '@clipseg/node-editor > rete-history-plugin',
+      '@clipseg/node-editor > rete-context-menu-plugin',
+      '@clipseg/node-editor > rete-minimap-plugin',
+      '@clipseg/node-editor > rete-render-utils',
+      '@clipseg/node-editor > @retejs/lit-plugin',
+    ],
+  },
   test: {
     name: 'browser',
     include: ['packages/*/src/**/*.browser.test.ts', 'apps/*/src/**/*.browser.test.ts'],

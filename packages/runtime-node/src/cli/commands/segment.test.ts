@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bytesSource, openSafetensors, writeSafetensors, type Tensor } from '@clipseg/core';
@@ -52,6 +52,7 @@ describe('clipseg segment / embed / preprocess errors leave no files behind', ()
     writeFileSync(join(work, 'not-an-image.jpg'), 'hello');
     writeFileSync(join(work, 'empty.png'), '');
     writeFileSync(join(work, 'a-file'), 'x');
+    mkdirSync(join(work, 'empty-dir'));
   });
 
   it.each([
@@ -59,7 +60,8 @@ describe('clipseg segment / embed / preprocess errors leave no files behind', ()
     ['a missing image', ['nope.png', '--prompt', 'x'], 'IMAGE_NOT_FOUND'],
     ['a zero-byte image', ['empty.png', '--prompt', 'x'], 'IMAGE_EMPTY'],
     ['an image over the pixel limit', ['scene.png', '--prompt', 'x', '--max-pixels', '1000'], 'IMAGE_TOO_LARGE'],
-    ['a missing bundle', ['--example', '--prompt', 'x', '--model', 'no-bundle'], 'BUNDLE_NOT_FOUND'],
+    ['a missing model folder', ['--example', '--prompt', 'x', '--model', 'no-bundle'], 'CLI_INPUT_NOT_FOUND'],
+    ['a folder that is not a bundle', ['--example', '--prompt', 'x', '--model', 'empty-dir'], 'BUNDLE_NOT_FOUND'],
     ['an empty prompt', ['--example', '--prompt', '   '], 'PIPELINE_EMPTY_PROMPT'],
     ['an unwritable output directory', ['--example', '--prompt', 'x', '--out', 'a-file'], 'CLI_OUTPUT_UNWRITABLE'],
     ['a mask without its image prompt', ['--example', '--prompt-mask', 'empty.png'], 'CLI_USAGE'],
