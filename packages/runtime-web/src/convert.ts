@@ -6,3 +6,5 @@
  */
 export { convertInBrowser } from './convert/convert-in-browser.js';
 export type { ConvertedInBrowser, ConvertInBrowserOptions } from './convert/convert-in-browser.js';
+export { loadHubCheckpoint } from './hub/hub-checkpoint.js';
+export type { HubCheckpoint, HubCheckpointOptions } from './hub/hub-checkpoint.js';

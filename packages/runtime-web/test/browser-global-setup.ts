@@ -5,9 +5,10 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { memoryFileSet } from '@clipseg/core';
-import { convertCheckpoint } from '@clipseg/convert';
+import { convertCheckpoint, initRandomCheckpoint } from '@clipseg/convert';
 import type { TestProject } from 'vitest/node';
 import { startFixtureServer } from './fixture-server.js';
+import { startMockHubServer } from './mock-hub-server.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -33,7 +34,22 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const server = await startFixtureServer({ shared, bundles, ort: join(here, '../node_modules/onnxruntime-web/dist') });
   project.provide('fixtureOrigin', server.origin);
   project.provide('fixtureBundles', shared !== '');
+  const tiny = initRandomCheckpoint('tiny', { seed: 4 });
+  const weights = new Uint8Array(tiny.weightBytes);
+  let offset = 0;
+  for (const chunk of tiny.weights) {
+    weights.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  const repoFiles = { ...tiny.files, 'model.safetensors': weights };
+  const hub = await startMockHubServer({
+    'acme/tiny': { files: repoFiles, lfs: ['model.safetensors'] },
+    'acme/gated': { files: repoFiles, lfs: ['model.safetensors'], token: 'hf_test' },
+    'acme/corrupt': { files: repoFiles, lfs: ['model.safetensors'], corrupt: ['model.safetensors'] },
+  });
+  project.provide('hubOrigin', hub.origin);
   return async () => {
+    await hub.close();
     await server.close();
     rmSync(bundles, { recursive: true, force: true });
   };

@@ -7,5 +7,7 @@ declare module 'vitest' {
     fixtureOrigin: string;
     /** True when the fixture server serves converted golden bundles (`/bundles/fp32/`, `/bundles/fp16/`), i.e. ../shared exists. */
     fixtureBundles: boolean;
+    /** Origin of a CORS-enabled imitation of the Hugging Face Hub serving `acme/tiny`, `acme/gated` (token hf_test), `acme/corrupt`. */
+    hubOrigin: string;
   }
 }
