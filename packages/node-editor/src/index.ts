@@ -16,7 +16,7 @@ export { drawPreview, toRgbaPixels } from './elements/draw-preview.js';
 export { ClipsegFieldControl, ClipsegReteNode, ClipsegSocket, ClipsegStatusControl, STATUS_CONTROL_KEY } from './editor/rete-node.js';
 export type { NodeEvaluator } from './editor/rete-node.js';
 export { ClipsegPlugin } from './editor/clipseg-plugin.js';
-export type { ClipsegPluginOptions, ClipsegSchemes, HistoryLike } from './editor/clipseg-plugin.js';
+export type { ClipsegPluginOptions, ClipsegSchemes, HistoryLike, RunSummary } from './editor/clipseg-plugin.js';
 export { clipsegCustomize } from './editor/lit-customize.js';
 export type { ControlCustomizer } from './editor/lit-customize.js';
 export { clipsegMenuItems } from './editor/context-menu-items.js';

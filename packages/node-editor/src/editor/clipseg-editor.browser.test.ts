@@ -2,7 +2,7 @@ import { CLIPSeg, memoryFileSet } from '@clipseg/core';
 import { createFakeBackend, createFakeBundle } from '@clipseg/core/testing';
 import { rasterImageAdapter, type PromptMask, type RasterImage } from '@clipseg/processor';
 import { afterEach, describe, expect, it } from 'vitest';
-import { defineElements, mountClipsegEditor, type ClipsegEditor, type WorkflowServices } from '../index.js';
+import { defineElements, mountClipsegEditor, type ClipsegEditor, type RunSummary, type WorkflowServices } from '../index.js';
 
 function gradient(width: number, height: number): RasterImage {
   const data = new Uint8Array(width * height * 3);
@@ -54,7 +54,8 @@ describe('the node editor in Chromium', () => {
     container.style.cssText = 'position: relative; width: 1200px; height: 800px;';
     document.body.append(container);
     const { services: s, seg } = await services();
-    ui = await mountClipsegEditor(container, { services: s, debounceMs: 10 });
+    const summaries: RunSummary[] = [];
+    ui = await mountClipsegEditor(container, { services: s, debounceMs: 10, onRunSettled: (summary) => summaries.push(summary) });
     const { plugin } = ui;
 
     const image = await plugin.addNode('image', { position: { x: 0, y: 0 }, controls: { source: 'test:scene' } });
@@ -74,6 +75,8 @@ describe('the node editor in Chromium', () => {
     await plugin.whenIdle();
     expect(preview.statusControl.status.state).toBe('done');
     expect(seg.stats.visionRuns).toBe(1);
+    const last = summaries.at(-1)!;
+    expect([last.cancelled, last.statuses.get(preview.id)?.state, last.durationMs >= 0]).toEqual([false, 'done', true]);
 
     const pixel = () => {
       const canvas = deepQueryAll(container, 'clipseg-node-status')

@@ -38,6 +38,18 @@ export interface ClipsegPluginOptions {
   readonly live?: boolean;
   /** Told why a connection was refused. */
   readonly onConnectionRefused?: (error: NodeEditorError) => void;
+  /** Told when a run (live or {@link ClipsegPlugin.run}) settles: how long it took, whether a newer run replaced it, and each node's last status. */
+  readonly onRunSettled?: (summary: RunSummary) => void;
+}
+
+/** What {@link ClipsegPluginOptions.onRunSettled} receives. */
+export interface RunSummary {
+  /** Wall time from the start of the run until every node settled, in ms. */
+  readonly durationMs: number;
+  /** True when the run was cancelled (a newer run or a workflow load replaced it). */
+  readonly cancelled: boolean;
+  /** The last status of each node the run reached. */
+  readonly statuses: ReadonlyMap<string, NodeStatus>;
 }
 
 type AnyNode = BaseSchemes['Node'];
@@ -66,6 +78,7 @@ export class ClipsegPlugin extends Scope<never, [Area2D<BaseSchemes>, Root<BaseS
   readonly #debounceMs: number;
   readonly #live: boolean;
   readonly #onRefused: ClipsegPluginOptions['onConnectionRefused'];
+  readonly #onRunSettled: ClipsegPluginOptions['onRunSettled'];
   #timer: ReturnType<typeof setTimeout> | undefined;
   #current: WorkflowRun | undefined;
   #running: Promise<void> = Promise.resolve();
@@ -80,6 +93,7 @@ export class ClipsegPlugin extends Scope<never, [Area2D<BaseSchemes>, Root<BaseS
     this.#debounceMs = options.debounceMs ?? 300;
     this.#live = options.live ?? true;
     this.#onRefused = options.onConnectionRefused;
+    this.#onRunSettled = options.onRunSettled;
   }
 
   /** The editor (after `area.use(plugin)`). */
@@ -196,6 +210,7 @@ export class ClipsegPlugin extends Scope<never, [Area2D<BaseSchemes>, Root<BaseS
     const run = this.executor.startRun({ onStatus: (id, status) => this.#show(run, id, status) });
     this.#current = run;
     const nodes = this.nodes();
+    const started = performance.now();
     const settled = Promise.all(
       nodes.map(async (node) => {
         try {
@@ -207,6 +222,7 @@ export class ClipsegPlugin extends Scope<never, [Area2D<BaseSchemes>, Root<BaseS
       }),
     ).then(() => {
       if (this.#current === run) this.executor.finishRun(run);
+      this.#onRunSettled?.({ durationMs: performance.now() - started, cancelled: run.cancelled, statuses: new Map(run.statuses) });
     });
     this.#running = settled;
     return settled;

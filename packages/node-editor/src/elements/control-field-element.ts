@@ -46,7 +46,9 @@ export class ClipsegControlFieldElement extends LitElement {
     .drop { border: 1px dashed #ccc; border-radius: 4px; padding: 2px 4px; margin-top: 2px; text-align: center; }
     .drop.over { background: rgba(255, 255, 255, 0.2); }
     .invalid { outline: 2px solid #ea4335; }
-    .pick { display: inline; margin: 0; cursor: pointer; }
+    .pick { display: inline; position: relative; margin: 0; cursor: pointer; }
+    .pick:focus-within { outline: 2px solid #8ab4f8; outline-offset: 1px; }
+    .file { position: absolute; width: 1px; height: 1px; opacity: 0; overflow: hidden; }
   `;
 
   /** The control this field edits. */
@@ -92,10 +94,10 @@ export class ClipsegControlFieldElement extends LitElement {
     switch (spec.kind) {
       case 'text':
         return html`${label}${spec.multiline
-          ? html`<textarea @pointerdown=${stop} .value=${value as string} @change=${(e: Event) => this.#set((e.target as HTMLTextAreaElement).value)}></textarea>`
-          : html`<input @pointerdown=${stop} type="text" .value=${value as string} @change=${(e: Event) => this.#set((e.target as HTMLInputElement).value)} />`}`;
+          ? html`<textarea @pointerdown=${stop} aria-label=${spec.label} .value=${value as string} @change=${(e: Event) => this.#set((e.target as HTMLTextAreaElement).value)}></textarea>`
+          : html`<input @pointerdown=${stop} type="text" aria-label=${spec.label} .value=${value as string} @change=${(e: Event) => this.#set((e.target as HTMLInputElement).value)} />`}`;
       case 'number':
-        return html`${label}<input @pointerdown=${stop} type="number" class=${this.invalid ? 'invalid' : ''} step=${spec.step ?? 'any'} min=${spec.min ?? nothing} max=${spec.max ?? nothing} .value=${String(value)}
+        return html`${label}<input @pointerdown=${stop} type="number" aria-label=${spec.label} class=${this.invalid ? 'invalid' : ''} step=${spec.step ?? 'any'} min=${spec.min ?? nothing} max=${spec.max ?? nothing} .value=${String(value)}
           @change=${(e: Event) => {
             const n = Number((e.target as HTMLInputElement).value);
             const ok = Number.isFinite(n) && (spec.min === undefined || n >= spec.min) && (spec.max === undefined || n <= spec.max) && (!spec.integer || Number.isInteger(n));
@@ -105,7 +107,7 @@ export class ClipsegControlFieldElement extends LitElement {
       case 'select':
       case 'bundle': {
         const options = spec.kind === 'select' ? spec.options : control.bundles.includes(value as string) ? control.bundles : [value as string, ...control.bundles];
-        return html`${label}<select @pointerdown=${stop} @change=${(e: Event) => this.#set((e.target as HTMLSelectElement).value)}>
+        return html`${label}<select @pointerdown=${stop} aria-label=${spec.label} @change=${(e: Event) => this.#set((e.target as HTMLSelectElement).value)}>
           ${options.map((o) => html`<option value=${o} ?selected=${o === value}>${o}</option>`)}
         </select>`;
       }
@@ -114,16 +116,16 @@ export class ClipsegControlFieldElement extends LitElement {
       case 'image-source': {
         const source = value as string;
         const shown = source.startsWith('data:') ? '(dropped or picked file)' : source;
-        return html`${label}<input @pointerdown=${stop} type="text" placeholder="URL" .value=${shown} @change=${(e: Event) => this.#set((e.target as HTMLInputElement).value)} />
+        return html`${label}<input @pointerdown=${stop} type="text" placeholder="URL" aria-label=${`${spec.label} URL`} .value=${shown} @change=${(e: Event) => this.#set((e.target as HTMLInputElement).value)} />
           <div class="drop" @pointerdown=${stop} @dragover=${(e: DragEvent) => { e.preventDefault(); (e.currentTarget as HTMLElement).classList.add('over'); }}
             @dragleave=${(e: DragEvent) => (e.currentTarget as HTMLElement).classList.remove('over')}
-            @drop=${(e: DragEvent) => this.#drop(e)}><label class="pick">drop an image or <u>pick a file</u><input type="file" accept="image/*" hidden @change=${(e: Event) => this.#pick(e)} /></label></div>`;
+            @drop=${(e: DragEvent) => this.#drop(e)}><label class="pick">drop an image or <u>pick a file</u><input type="file" accept="image/*" class="file" aria-label=${`${spec.label}: pick an image file`} @change=${(e: Event) => this.#pick(e)} /></label></div>`;
       }
       case 'vector': {
         const values = value as readonly number[];
-        return html`${label}<textarea @pointerdown=${stop} class=${this.invalid ? 'invalid' : ''} placeholder="paste numbers or a JSON array" .value=${values.join(', ')}
+        return html`${label}<textarea @pointerdown=${stop} aria-label=${spec.label} class=${this.invalid ? 'invalid' : ''} placeholder="paste numbers or a JSON array" .value=${values.join(', ')}
             @change=${(e: Event) => this.#vector((e.target as HTMLTextAreaElement).value)}></textarea>
-          <div class="row" @pointerdown=${stop}>${values.length} values · <label class="pick"><u>load a file</u><input type="file" accept=".json,.txt,.csv" hidden @change=${async (e: Event) => {
+          <div class="row" @pointerdown=${stop}>${values.length} values · <label class="pick"><u>load a file</u><input type="file" accept=".json,.txt,.csv" class="file" aria-label=${`${spec.label}: load values from a file`} @change=${async (e: Event) => {
             const file = (e.target as HTMLInputElement).files?.[0];
             if (file) this.#vector(await file.text());
           }} /></label></div>`;
@@ -132,7 +134,7 @@ export class ClipsegControlFieldElement extends LitElement {
         const box = value as BoxValue | null;
         const keys = ['x', 'y', 'width', 'height'] as const;
         return html`${label}<div class="box" @pointerdown=${stop}>
-          ${keys.map((k) => html`<input type="number" placeholder=${k} title=${k} .value=${box ? String(box[k]) : ''} @change=${(e: Event) => this.#box(k, (e.target as HTMLInputElement).value)} />`)}
+          ${keys.map((k) => html`<input type="number" placeholder=${k} title=${k} aria-label=${`${spec.label} ${k}`} .value=${box ? String(box[k]) : ''} @change=${(e: Event) => this.#box(k, (e.target as HTMLInputElement).value)} />`)}
         </div>`;
       }
     }

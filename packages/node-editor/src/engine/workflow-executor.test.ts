@@ -64,6 +64,19 @@ describe('WorkflowExecutor', () => {
     expect(seen.filter(([id]) => id === 's1').at(-1)![1]).toEqual({ state: 'done', progress: 1 });
   });
 
+  it('forgets its pipelines when the host swaps a model: the next run loads, encodes and segments again', async () => {
+    const { services, seg } = await fakeServices();
+    let asked = 0;
+    const executor = new WorkflowExecutor({ registry, services: { ...services, pipeline: (name) => (asked++, services.pipeline(name)) } });
+    await executor.run(threePrompts());
+    await executor.run(threePrompts());
+    expect([asked, seg.stats.visionRuns, seg.stats.decoderRuns]).toEqual([1, 1, 3]);
+    executor.forgetPipelines();
+    const again = await executor.run(threePrompts());
+    expect(again.errors).toEqual([]);
+    expect([asked, seg.stats.visionRuns, seg.stats.decoderRuns]).toEqual([2, 2, 6]);
+  });
+
   it('encodes each distinct image once for several prompts, and reuses unchanged results on the next run', async () => {
     const { services, seg, loads } = await fakeServices();
     const executor = new WorkflowExecutor({ registry, services });

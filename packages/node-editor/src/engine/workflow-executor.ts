@@ -205,6 +205,18 @@ export class WorkflowExecutor {
     else this.#memo.delete(nodeId);
   }
 
+  /**
+   * Forgets every pipeline it loaded, with their image encodes and every remembered result, so the next run asks
+   * `services.pipeline` again: call it after the host swapped the model behind a bundle name. The host still owns
+   * (and disposes) the pipelines it handed out.
+   */
+  forgetPipelines(): void {
+    for (const byImage of this.#encodes.values()) for (const handle of byImage.values()) handle.then((h) => h.dispose(), () => undefined);
+    this.#encodes.clear();
+    this.#pipelines.clear();
+    this.#memo.clear();
+  }
+
   /** Frees every image encode and remembered result; the host still owns its pipelines. Idempotent. */
   dispose(): void {
     if (this.#disposed) return;
