@@ -5,11 +5,14 @@
 //
 //   node --conditions=clipseg-source --import tsx packages/runtime-node/test/default-path-bench.ts [--runs 10] [--optional]
 import { parseArgs } from 'node:util';
-import { bytesSource, createTensor, interpolatePositionEmbeddings, loadTokenizer, memoryFileSet, openSafetensors, sha256Hex, type Session, type Tensor } from '@clipseg/core';
+import { CLIPSeg, bytesSource, createTensor, interpolatePositionEmbeddings, loadTokenizer, memoryFileSet, openSafetensors, sha256Hex, type Session, type Tensor } from '@clipseg/core';
 import * as convert from '@clipseg/convert';
+import { createRasterImage, rasterImageAdapter } from '@clipseg/processor';
 import { createNodeBackend } from '../src/backend/onnxruntime-node-backend.js';
 
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '10' }, optional: { type: 'boolean', default: false } } });
+const { values } = parseArgs({
+  options: { runs: { type: 'string', default: '10' }, optional: { type: 'boolean', default: false }, pipeline: { type: 'boolean', default: false } },
+});
 const RUNS = Number(values.runs);
 const PROMPTS = ['a cat', 'something to fill', 'a glass of water on a wooden table'];
 
@@ -87,7 +90,7 @@ const report: Record<string, unknown> = {
   defaultGraphsMs: timings,
 };
 
-if (values.optional) {
+if (values.optional || values.pipeline) {
   const full = await convertTimed({ optionalGraphs: ['text_model', 'vision_model', 'decoder_hidden_states'] });
   report.fullConvertSeconds = Number(full.seconds.toFixed(2));
   report.fullBundleMb = Number(([...full.files.values()].reduce((n, b) => n + b.byteLength, 0) / 1e6).toFixed(1));
@@ -107,5 +110,29 @@ if (values.optional) {
     optionalMs.decoder_hidden_states = await time(await session(full.files, 'decoder_hidden_states'), { ...activations, conditional_embeddings: embeds });
   }
   report.optionalGraphsMs = optionalMs;
+  if (values.pipeline) {
+    const photo = createRasterImage(500, 333, 3, Uint8Array.from({ length: 500 * 333 * 3 }, (_, i) => (i * 7919) % 251));
+    const load = async (files: ReadonlyMap<string, Uint8Array>) => {
+      const t = performance.now();
+      const seg = await CLIPSeg.load(memoryFileSet(Object.fromEntries(files)), backend, { images: rasterImageAdapter, textCacheSize: 0 });
+      return { seg, loadMs: performance.now() - t };
+    };
+    const a = await load(base.files);
+    const b = await load(full.files);
+    const times: [number[], number[]] = [[], []];
+    for (let i = 0; i < RUNS + 2; i++) {
+      for (const [k, { seg }] of [a, b].entries()) {
+        const t = performance.now();
+        await seg.segmentImage(photo, PROMPTS);
+        if (i >= 2) times[k]!.push(performance.now() - t);
+      }
+    }
+    report.pipelineSegmentImageMs = {
+      defaultBundle: { loadMs: Number(a.loadMs.toFixed(0)), medianMs: Number(median(times[0]).toFixed(1)) },
+      bundleWithOptionalGraphs: { loadMs: Number(b.loadMs.toFixed(0)), medianMs: Number(median(times[1]).toFixed(1)) },
+    };
+    await a.seg.dispose();
+    await b.seg.dispose();
+  }
 }
 console.log(JSON.stringify(report, null, 2));
