@@ -3,7 +3,7 @@ import { abortedError, WebLoadError } from '../errors/web-load-error.js';
 import { cacheStorageBundleCache, type BundleCache } from './bundle-cache.js';
 import { fetchBytes, type FetchBytesOptions } from './fetch-bytes.js';
 import type { LoadProgressListener } from './load-progress.js';
-import { manifestEntries as entriesOf } from './manifest-entries.js';
+import { manifestEntries as entriesOf, pipelineEntries } from './manifest-entries.js';
 import { verifyEntry, type Integrity } from './verify-entry.js';
 
 /** Options of {@link urlFileSet}. */
@@ -43,8 +43,11 @@ export interface UrlFileSet extends FileSet {
    *   `BundleError` for an invalid manifest
    */
   manifest(): Promise<BundleManifest>;
-  /** Loads every file the manifest lists into the cache (for an "available offline" button); resolves to their total bytes. */
-  prefetch(): Promise<number>;
+  /**
+   * Loads the files the segmentation pipeline needs into the cache (for an "available offline" button), and with
+   * `{ optionalGraphs: true }` also format 2's optional graphs; resolves to their total bytes.
+   */
+  prefetch(options?: { readonly optionalGraphs?: boolean }): Promise<number>;
 }
 
 function folderUrl(base: string | URL): string {
@@ -159,7 +162,8 @@ export function urlFileSet(baseUrl: string | URL, options: UrlFileSetOptions = {
     })();
     manifestPromise.catch(() => (manifestPromise = undefined));
     return manifestPromise.then((m) => {
-      if (overallTotal === undefined) overallTotal = [...m.entries.values()].reduce((sum, e) => sum + e.bytes, 0);
+      // The overall fraction counts what the pipeline loads; optional graphs (HF classes) load on demand.
+      if (overallTotal === undefined) overallTotal = [...pipelineEntries(m.manifest).values()].reduce((sum, e) => sum + e.bytes, 0);
       return m;
     });
   };
@@ -220,10 +224,10 @@ export function urlFileSet(baseUrl: string | URL, options: UrlFileSetOptions = {
     async manifest() {
       return (await loadManifest()).manifest;
     },
-    async prefetch() {
-      const { entries } = await loadManifest();
+    async prefetch(options?: { readonly optionalGraphs?: boolean }) {
+      const { entries, manifest } = await loadManifest();
       let total = 0;
-      for (const [name, entry] of entries) {
+      for (const [name, entry] of options?.optionalGraphs ? entries : pipelineEntries(manifest)) {
         await readListed(name, entry);
         total += entry.bytes;
       }
