@@ -45,8 +45,13 @@ const nodeProject: TestProjectInlineConfiguration = {
   },
 };
 
+const serverSourceResolution = { conditions: [condition, ...defaultServerConditions], externalConditions: [condition] };
+
 const browserProject: TestProjectInlineConfiguration = {
   extends: true,
+  // Global setup runs in Vitest's own `__vitest__` environment, which does not inherit `ssr.resolve`: without
+  // this, a clean checkout (no dist/) cannot resolve the workspace packages there.
+  environments: { __vitest__: { resolve: serverSourceResolution } },
   // Cross-origin isolation, so onnxruntime-web may use WASM threads (SharedArrayBuffer).
   server: { headers: { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' } },
   // Pre-bundling would move onnxruntime-web away from its .wasm files and worker entry.
@@ -93,7 +98,7 @@ const browserProject: TestProjectInlineConfiguration = {
 
 export default defineConfig({
   resolve: { conditions: [condition, ...defaultClientConditions] },
-  ssr: { resolve: { conditions: [condition, ...defaultServerConditions], externalConditions: [condition] } },
+  ssr: { resolve: serverSourceResolution },
   test: {
     projects: withBrowser ? [nodeProject, browserProject] : [nodeProject],
     provide: { sharedDir: findShared(), repoRoot: root },
