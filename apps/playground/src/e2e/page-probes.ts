@@ -7,6 +7,8 @@ export interface PreviewProbe {
   readonly height: number;
   /** Distinct gray levels of the red channel (1 = uniform). */
   readonly levels: number;
+  /** Sum of the red channel: tells two pictures apart. */
+  readonly sum: number;
 }
 
 /**
@@ -27,11 +29,15 @@ export function probePreview(page: Page, nodeId: string): Promise<PreviewProbe |
     const element = all(document).find((el) => (el as StatusElement).control === node.statusControl) as StatusElement | undefined;
     const canvas = element?.canvas;
     const state = node.statusControl.status.state;
-    if (!canvas || canvas.width === 0) return { state, width: 0, height: 0, levels: 0 };
+    if (!canvas || canvas.width === 0) return { state, width: 0, height: 0, levels: 0, sum: 0 };
     const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
     const levels = new Set<number>();
-    for (let i = 0; i < data.length; i += 4) levels.add(data[i]!);
-    return { state, width: canvas.width, height: canvas.height, levels: levels.size };
+    let sum = 0;
+    for (let i = 0; i < data.length; i += 4) {
+      levels.add(data[i]!);
+      sum += data[i]!;
+    }
+    return { state, width: canvas.width, height: canvas.height, levels: levels.size, sum };
   }, nodeId);
 }
 

@@ -1,9 +1,10 @@
 // End-to-end: builds the playground with Vite's JS API, serves the production build (and, briefly, the dev server)
 // on 127.0.0.1, and drives it in headless Chromium through playwright: the example workflow, a picked image, prompts,
 // a bad model URL, save/open/autosave/share, keyboard and labels, and screenshots at 1280×800 and in a narrow window.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { initRandomCheckpoint } from '@clipseg/convert';
 import { chromium, type Browser, type Page } from 'playwright';
 import { build, createServer, preview, type PreviewServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -28,6 +29,14 @@ let browser: Browser;
 /** The page the browser tests share (one load of the app for several checks). */
 let page: Page;
 
+/** Writes a random tiny HF checkpoint (seed 1, unlike the built-in model's 0) for the page to convert. */
+function writeCheckpoint(dir: string): void {
+  mkdirSync(dir, { recursive: true });
+  const checkpoint = initRandomCheckpoint('tiny', { seed: 1 });
+  for (const [name, bytes] of Object.entries(checkpoint.files)) writeFileSync(join(dir, name), bytes);
+  writeFileSync(join(dir, 'model.safetensors'), Buffer.concat([...checkpoint.weights]));
+}
+
 async function openApp(page: Page, url = `${origin}/`): Promise<void> {
   await page.goto(url);
   await page.waitForFunction(() => (document.querySelector('clipseg-playground') as { editor?: unknown } | null)?.editor !== undefined, undefined, { timeout: 30_000 });
@@ -45,6 +54,7 @@ describe.runIf(runIt)('the playground in headless Chromium', { timeout: 240_000 
     mkdirSync(shots, { recursive: true });
     const config = playgroundViteConfig({ host: '127.0.0.1', port: 0, outDir, logLevel: 'warn' });
     await build(config);
+    writeCheckpoint(join(outDir, 'checkpoints/tiny-seed-1'));
     server = await preview(config);
     origin = server.resolvedUrls!.local[0]!.replace(/\/$/, '');
     browser = await chromium.launch({ executablePath, headless: true, args: ARGS });
@@ -106,7 +116,8 @@ describe.runIf(runIt)('the playground in headless Chromium', { timeout: 240_000 
     expect(errors).toEqual([]);
   });
 
-  it('shows what went wrong with a bad model URL, and keeps the model in use', async () => {
+  it('loads models from files and from an HF checkpoint converted in the page; shows what went wrong with a bad URL', async () => {
+    // a bad URL: the error says what and what to do, and the model in use stays
     await page.getByLabel('A converted bundle from a URL').check();
     await page.getByLabel('Bundle folder URL').fill(`${origin}/models/no-such-bundle/`);
     await page.getByRole('button', { name: 'Load model' }).click();
@@ -116,6 +127,23 @@ describe.runIf(runIt)('the playground in headless Chromium', { timeout: 240_000 
     expect(await page.getByTestId('model-label').textContent()).toContain('random weights');
     await error.scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(shots, 'playground-model-error.png') });
+
+    // a bundle picked as files (the built-in one, from the build)
+    const before = await donePreview(page, 'mask-1', 200, 150);
+    await page.getByLabel('A converted bundle on this computer (files or folder)').check();
+    const bundleDir = join(outDir, DEFAULT_MODEL_PATH);
+    await page.getByLabel('Bundle files').setInputFiles(readdirSync(bundleDir).map((name) => join(bundleDir, name)));
+    await page.getByRole('button', { name: 'Load model' }).click();
+    await expect.poll(() => page.getByTestId('model-label').textContent(), { timeout: 30_000 }).toContain('bundle (11 files)');
+    expect(await page.getByTestId('model-error').count()).toBe(0);
+
+    // an HF checkpoint (random, seed 1) from a URL, converted in the page: the masks change
+    await page.getByLabel('An HF checkpoint from a URL, converted here').check();
+    await page.getByLabel('Checkpoint folder URL').fill(`${origin}/checkpoints/tiny-seed-1/`);
+    await page.getByRole('button', { name: 'Load model' }).click();
+    await expect.poll(() => page.getByTestId('model-label').textContent(), { timeout: 60_000 }).toContain('HF checkpoint');
+    await expect.poll(async () => (await probePreview(page, 'mask-1'))?.sum, { timeout: 30_000 }).not.toBe(before.sum);
+    expect((await donePreview(page, 'mask-1', 200, 150)).levels).toBeGreaterThan(8);
   });
 
   it('saves, opens, autosaves and shares workflows; refuses a broken file', async () => {

@@ -90,6 +90,7 @@ export class PlaygroundAppElement extends LightElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
+    if (this.model.active === undefined && this.model.loading === undefined) void this.#models.load({ kind: 'builtin' }, 'auto');
     const over = (event: DragEvent) => {
       if (event.dataTransfer?.types.includes('Files')) event.preventDefault();
     };
@@ -148,7 +149,6 @@ export class PlaygroundAppElement extends LightElement {
       loadImage: (source) => this.#images(source),
       onWarning: (message) => console.warn(message),
     };
-    void this.#models.load({ kind: 'builtin' }, 'auto');
     const container = this.querySelector<HTMLElement>('#editor')!;
     const ui = await mountClipsegEditor(container, {
       services,
