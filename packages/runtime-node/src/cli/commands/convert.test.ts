@@ -121,3 +121,15 @@ describe.skipIf(!shared)('clipseg convert on the golden tiny model (needs ../sha
     }
   });
 });
+
+describe('clipseg convert --optional-graphs', () => {
+  it('writes format 2 optional graphs on request and refuses unknown names', async () => {
+    expect((await cli('init-random', '--preset', 'tiny', '--seed', '9', 'ckpt-opt')).code).toBe(0);
+    const r = await cli('convert', 'ckpt-opt', 'bundle-opt', '--optional-graphs', 'all');
+    expect(r.code, r.stderr).toBe(0);
+    const manifest = parseBundleManifest(readFileSync(join(work, 'bundle-opt/manifest.json'), 'utf8'));
+    expect(Object.keys(manifest.graphs).sort()).toEqual(['decoder', 'decoder_hidden_states', 'image_projector', 'text_encoder', 'text_model', 'vision_encoder', 'vision_model']);
+    expect((await cli('convert', 'ckpt-opt', 'bundle-opt2', '--optional-graphs', 'text_model,attention')).stderr).toMatch(/--optional-graphs takes/);
+    expect((await cli('convert', 'ckpt-opt', 'bundle-opt3', '--optional-graphs', 'text_model', '--layout', 'single')).code).toBe(2);
+  });
+});

@@ -1,4 +1,5 @@
 import { SINGLE_MODEL_FILE, convertCheckpoint, convertCheckpointSingle, type SingleConvertProgress } from '@clipseg/convert';
+import { BUNDLE_OPTIONAL_GRAPH_NAMES, isBundleOptionalGraphName, type BundleOptionalGraphName } from '@clipseg/core';
 import { randomBytes } from 'node:crypto';
 import { rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -29,8 +30,22 @@ Options:
                        I/O (input_ids, pixel_values of ONE image, attention_mask -> logits), plus
                        config, preprocessor and tokenizer files (tokenizer.json written from
                        vocab.json + merges.txt when absent): the folder transformers.js loads
+  --optional-graphs LIST
+                       also write bundle format 2's optional graphs for the HF model classes, comma-separated:
+                       text_model, vision_model, decoder_hidden_states, or all (each adds its own weights;
+                       all three roughly double the size). The default segmentation path is unchanged.
   --force              replace BUNDLE_DIR if it exists
 `;
+
+function parseOptionalGraphs(value: string | undefined): BundleOptionalGraphName[] {
+  if (value === undefined) return [];
+  const names = value.split(',').map((s) => s.trim()).filter(Boolean);
+  if (names.length === 1 && names[0] === 'all') return [...BUNDLE_OPTIONAL_GRAPH_NAMES];
+  for (const name of names) {
+    if (!isBundleOptionalGraphName(name)) throw new CliError('CLI_USAGE', `--optional-graphs takes ${BUNDLE_OPTIONAL_GRAPH_NAMES.join(', ')} or all, got '${name}'.`);
+  }
+  return names as BundleOptionalGraphName[];
+}
 
 function describe(p: SingleConvertProgress): [string, number] {
   switch (p.phase) {
@@ -62,6 +77,7 @@ export const convertCommand: Command = {
           dtype: { type: 'string', default: 'fp32' },
           'image-size': { type: 'string' },
           layout: { type: 'string', default: 'bundle' },
+          'optional-graphs': { type: 'string' },
           force: { type: 'boolean', default: false },
         },
       }),
@@ -72,6 +88,8 @@ export const convertCommand: Command = {
     const layout = values.layout;
     if (layout !== 'bundle' && layout !== 'single') throw new CliError('CLI_USAGE', `--layout must be bundle or single, got '${layout}'.`);
     const imageSize = parseImageSize(values['image-size']);
+    const optionalGraphs = parseOptionalGraphs(values['optional-graphs']);
+    if (optionalGraphs.length > 0 && layout === 'single') throw new CliError('CLI_USAGE', '--optional-graphs applies to --layout bundle only.');
     const source = resolve(io.cwd, positionals[0]!);
     const target = resolve(io.cwd, positionals[1]!);
     if (!(await stat(source).then((s) => s.isDirectory(), () => false))) {
@@ -99,7 +117,7 @@ export const convertCommand: Command = {
         await writeSingleLayout(target, single.files, values.force);
         ({ files, imageSize: size } = single);
       } else {
-        const bundle = await convertCheckpoint(directoryFileSet(source), common);
+        const bundle = await convertCheckpoint(directoryFileSet(source), { ...common, optionalGraphs });
         bar.update('writing bundle', 1);
         await writeDirectoryAtomic(target, bundle.files.entries(), { force: values.force });
         ({ files } = bundle);
