@@ -59,7 +59,14 @@ export function playgroundViteConfig(options: PlaygroundViteOptions = {}): Inlin
     },
     server,
     preview: server,
-    build: { outDir: options.outDir ?? DEFAULT_OUT_DIR, emptyOutDir: true, chunkSizeWarningLimit: 2048, reportCompressedSize: false },
+    build: {
+      outDir: options.outDir ?? DEFAULT_OUT_DIR,
+      emptyOutDir: true,
+      chunkSizeWarningLimit: 2048,
+      reportCompressedSize: false,
+      // The model plugin's conversion takes a moment by design: no timing report about it.
+      rolldownOptions: { checks: { bundlerTimings: false } },
+    },
     plugins: [isolationHeadersPlugin(), defaultModelPlugin()],
   };
 }

@@ -1,4 +1,4 @@
-import type { Workflow } from '@clipseg/node-editor';
+import type { Workflow } from '@clipseg/node-editor/engine';
 import { PlaygroundError } from '../errors/playground-error.js';
 import { stripDroppedImages } from './strip-dropped-images.js';
 

@@ -1,4 +1,4 @@
-import { WORKFLOW_FORMAT, WORKFLOW_VERSION, type Workflow } from '@clipseg/node-editor';
+import { WORKFLOW_FORMAT, WORKFLOW_VERSION, type Workflow } from '@clipseg/node-editor/engine';
 import { EXAMPLE_SCENE_SOURCE } from '../images/example-scene.js';
 
 /** The prompts of the example workflow: things the example scene shows. */

@@ -1,4 +1,4 @@
-import type { Workflow } from '@clipseg/node-editor';
+import type { Workflow } from '@clipseg/node-editor/engine';
 import { EXAMPLE_SCENE_SOURCE } from '../images/example-scene.js';
 
 /**

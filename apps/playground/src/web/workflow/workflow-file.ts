@@ -1,4 +1,4 @@
-import { serializeWorkflow, type Workflow } from '@clipseg/node-editor';
+import { serializeWorkflow, type Workflow } from '@clipseg/node-editor/engine';
 import { PlaygroundError } from '../errors/playground-error.js';
 
 /** A file name for a workflow: its name in kebab case, `.clipseg.json`. */
