@@ -48,8 +48,9 @@ main(process.argv.slice(2)).then(
   },
   (error: unknown) => {
     const e = error as { code?: string; message?: string };
-    if (e.code === 'EADDRINUSE') console.error(`error[PLAYGROUND_PORT_IN_USE]: ${e.message}. Another server uses that port: stop it, or pass --port N (or set PLAYGROUND_PORT).`);
-    else console.error(error);
+    if (e.code === 'EADDRINUSE' || /already in use/.test(e.message ?? '')) {
+      console.error(`error[PLAYGROUND_PORT_IN_USE]: ${e.message}. Another server (perhaps a playground already running) uses it: open that one, stop it, or pass --port N (or set PLAYGROUND_PORT).`);
+    } else console.error(error);
     process.exit(1);
   },
 );
