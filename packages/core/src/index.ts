@@ -22,6 +22,8 @@ export type { BackendErrorCode } from './backend/backend-error.js';
 export { BackendRegistry } from './backend/backend-registry.js';
 export type { BackendFactory } from './backend/backend-registry.js';
 export { validateRun } from './backend/validate-feeds.js';
+export { ortTypeToDType, tensorFromOrt } from './backend/ort-tensor-interop.js';
+export type { OrtLikeTensor } from './backend/ort-tensor-interop.js';
 
 // HF configs
 export { ConfigError } from './config/config-error.js';

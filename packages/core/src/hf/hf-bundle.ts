@@ -1,3 +1,4 @@
+import { checkFloat32Output } from '../tensor/float32-output.js';
 import type { AbortSignalLike, Backend, Session, SessionOptions } from '../backend/backend.js';
 import { POSITION_EMBEDDINGS_TENSOR, type AnyBundleGraphName, type BundleGraphEntry, type BundleManifest } from '../bundle/bundle-manifest.js';
 import { CLIPSegConfig } from '../config/clipseg-config.js';
@@ -263,18 +264,5 @@ function checkSessionNames(graph: AnyBundleGraphName, session: Pick<Session, 'in
  * @throws {@link HFModelError} `HF_OUTPUT_INVALID`
  */
 export function float32Result(outputs: Readonly<Record<string, Tensor>>, graph: AnyBundleGraphName, name: string, dims: readonly (number | undefined)[]): Tensor<'float32'> {
-  const tensor = outputs[name];
-  const ok =
-    tensor !== undefined &&
-    tensor.type === 'float32' &&
-    tensor.dims.length === dims.length &&
-    dims.every((d, i) => d === undefined || tensor.dims[i] === d) &&
-    tensor.data.length === tensor.dims.reduce((n, d) => n * d, 1);
-  if (!ok) {
-    const got = tensor === undefined ? 'nothing' : `${tensor.type} [${tensor.dims.join(', ')}]`;
-    throw new HFModelError('HF_OUTPUT_INVALID', `The ${graph} graph returned ${got} for '${name}', expected float32 [${dims.map((d) => d ?? '?').join(', ')}]. The backend or the bundle is broken.`, {
-      details: { graph, name },
-    });
-  }
-  return tensor as Tensor<'float32'>;
+  return checkFloat32Output(outputs, graph, name, dims, (message, details) => new HFModelError('HF_OUTPUT_INVALID', message, { details }));
 }

@@ -1,3 +1,4 @@
+import { checkFloat32Output } from '../tensor/float32-output.js';
 import type { Session } from '../backend/backend.js';
 import type { BundleGraphEntry, BundleGraphName, BundleManifest } from '../bundle/bundle-manifest.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -99,20 +100,5 @@ export function checkSessionIO(graph: BundleGraphName, session: Pick<Session, 'i
  * @throws {@link PipelineError} `PIPELINE_OUTPUT_INVALID`
  */
 export function float32Output(outputs: Readonly<Record<string, Tensor>>, graph: BundleGraphName, name: string, dims: readonly (number | undefined)[]): Tensor<'float32'> {
-  const tensor = outputs[name];
-  const ok =
-    tensor !== undefined &&
-    tensor.type === 'float32' &&
-    tensor.dims.length === dims.length &&
-    dims.every((d, i) => d === undefined || tensor.dims[i] === d) &&
-    tensor.data.length === tensor.dims.reduce((n, d) => n * d, 1);
-  if (!ok) {
-    const got = tensor === undefined ? 'nothing' : `${tensor.type} [${tensor.dims.join(', ')}]`;
-    throw new PipelineError(
-      'PIPELINE_OUTPUT_INVALID',
-      `The ${graph} graph returned ${got} for '${name}', expected float32 [${dims.map((d) => d ?? '?').join(', ')}]. The backend or the bundle is broken.`,
-      { details: { graph, name, expected: dims.map((d) => d ?? null), actual: tensor === undefined ? null : [...tensor.dims] } },
-    );
-  }
-  return tensor as Tensor<'float32'>;
+  return checkFloat32Output(outputs, graph, name, dims, (message, details) => new PipelineError('PIPELINE_OUTPUT_INVALID', message, { details }));
 }

@@ -1,6 +1,9 @@
 import {
   BackendError,
+  ortTypeToDType,
+  tensorFromOrt,
   validateRun,
+  type OrtLikeTensor,
   type Backend,
   type ModelSource,
   type RunOptions,
@@ -11,7 +14,7 @@ import {
   type TensorSpec,
 } from '@clipseg/core';
 import * as ort from 'onnxruntime-node';
-import { coreDType, fromOrtTensor, toOrtTensor } from './to-ort-tensor.js';
+import { toOrtTensor } from './to-ort-tensor.js';
 
 /** Options of {@link createNodeBackend}. */
 export interface NodeBackendOptions {
@@ -32,7 +35,7 @@ export function availableExecutionProviders(): string[] {
 function specsOf(session: ort.InferenceSession): TensorSpec[] {
   return session.inputMetadata.flatMap((m): TensorSpec[] => {
     if (!m.isTensor) return [];
-    const type = coreDType(m.type);
+    const type = ortTypeToDType(m.type);
     return type ? [{ name: m.name, type, dims: [...m.shape] }] : [];
   });
 }
@@ -72,7 +75,7 @@ class NodeSession implements Session {
       throw new BackendError('BACKEND_ABORTED', 'The run was aborted; its results were discarded.', { cause: options.signal.reason });
     }
     const out: Record<string, Tensor> = {};
-    for (const name of names) out[name] = fromOrtTensor(name, results[name]!);
+    for (const name of names) out[name] = tensorFromOrt(name, results[name] as OrtLikeTensor);
     return out;
   }
 

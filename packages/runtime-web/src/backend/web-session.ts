@@ -1,14 +1,14 @@
-import { BackendError, validateRun, type RunOptions, type Session, type Tensor, type TensorSpec } from '@clipseg/core';
+import { BackendError, ortTypeToDType, tensorFromOrt, validateRun, type OrtLikeTensor, type RunOptions, type Session, type Tensor, type TensorSpec } from '@clipseg/core';
 import type * as Ort from 'onnxruntime-web';
 import type { OrtWebModule } from './ort-web-module.js';
 import type { RunQueue } from './run-queue.js';
-import { coreDType, fromOrtTensor, toOrtTensor } from './to-ort-tensor.js';
+import { toOrtTensor } from './to-ort-tensor.js';
 import type { WebSessionInfo } from './web-session-info.js';
 
 function specsOf(session: Ort.InferenceSession): TensorSpec[] {
   return session.inputMetadata.flatMap((m): TensorSpec[] => {
     if (!m.isTensor) return [];
-    const type = coreDType(m.type);
+    const type = ortTypeToDType(m.type);
     return type ? [{ name: m.name, type, dims: [...m.shape] }] : [];
   });
 }
@@ -57,7 +57,7 @@ export class WebSession implements Session {
         throw new BackendError('BACKEND_ABORTED', 'The run was aborted; its results were discarded.', { cause: options.signal.reason });
       }
       const out: Record<string, Tensor> = {};
-      for (const name of names) out[name] = fromOrtTensor(name, results[name]!);
+      for (const name of names) out[name] = tensorFromOrt(name, results[name] as OrtLikeTensor);
       return out;
     });
   }
