@@ -10,11 +10,14 @@ export interface SideSummary {
   readonly load: Stats;
   readonly encode?: Stats;
   readonly newPrompt?: Stats;
+  readonly newPromptParts?: { readonly text: Stats; readonly decoder: Stats; readonly masks: Stats };
   readonly e2e: Record<string, Stats>;
   /** Peak RSS of each round's process, MB. */
   readonly peakRssMb: number[];
   /** CPU cores other processes used during each round (0 = the machine was otherwise idle). */
   readonly foreignLoad: (number | undefined)[];
+  /** Timed runs dropped and repeated in each round because other processes used the CPU meanwhile. */
+  readonly discardedRuns: number[];
   readonly probe: WorkloadResult['probe'];
 }
 
@@ -49,14 +52,18 @@ export function poolSide(rounds: readonly WorkloadResult[]): SideSummary {
   for (const k of PROMPT_COUNTS) e2e[k] = pool((r) => r.e2e[k])!;
   const encode = pool((r) => r.encode);
   const newPrompt = pool((r) => r.newPrompt);
+  const part = (name: 'text' | 'decoder' | 'masks') => pool((r) => r.newPromptParts?.[name]);
+  const [text, decoder, masks] = [part('text'), part('decoder'), part('masks')];
   return {
     library: rounds[0]!.library,
     load: stats(rounds.map((r) => r.loadMs)),
     ...(encode ? { encode } : {}),
     ...(newPrompt ? { newPrompt } : {}),
+    ...(text && decoder && masks ? { newPromptParts: { text, decoder, masks } } : {}),
     e2e,
     peakRssMb: rounds.map((r) => r.peakRssMb),
     foreignLoad: rounds.map((r) => r.foreignLoad),
+    discardedRuns: rounds.map((r) => r.discardedRuns ?? 0),
     probe: rounds[0]!.probe,
   };
 }
@@ -112,6 +119,9 @@ export function printReport(ours: SideSummary, tjs: SideSummary | undefined, flo
     ['load (bundle / folder → ready)', ours.load, tjs?.load, ratio(tjs?.load.median, ours.load.median)],
     ['image encode (preprocess + vision)', ours.encode, undefined, undefined],
     ['new prompt on an encoded image', ours.newPrompt, tjs?.e2e[1], ratio(tjs?.e2e[1]?.median, ours.newPrompt?.median)],
+    ['  of which tokenizer + text tower', ours.newPromptParts?.text, undefined, undefined],
+    ['  of which decoder', ours.newPromptParts?.decoder, undefined, undefined],
+    ['  of which masks at the image size', ours.newPromptParts?.masks, undefined, undefined],
     ...PROMPT_COUNTS.map((k): [string, Stats | undefined, Stats | undefined, number | undefined] => [
       `1 image × ${k} prompt${k > 1 ? 's' : ''}, file → masks`,
       ours.e2e[k],
@@ -127,12 +137,29 @@ export function printReport(ours: SideSummary, tjs: SideSummary | undefined, flo
   console.log(`(transformers.js has no encoded-image state: its "new prompt" is a whole call with K = 1.)`);
   const fmt = (v: number | undefined) => (v === undefined ? '?' : v.toFixed(2));
   console.log(`other processes' CPU during the rounds, cores: ours ${ours.foreignLoad.map(fmt).join(', ')}; transformers.js ${tjs?.foreignLoad.map(fmt).join(', ') ?? '—'}`);
+  console.log(`timed runs dropped (other processes used the CPU meanwhile) and repeated: ours ${ours.discardedRuns.join(', ')}; transformers.js ${tjs?.discardedRuns.join(', ') ?? '—'}`);
   console.log(`logits probe (K = 1, mean/std): ours ${ours.probe.mean}/${ours.probe.std}, transformers.js ${tjs ? `${tjs.probe.mean}/${tjs.probe.std}` : '—'}`);
 
   const f = floor.flops;
   console.log(`\nfloor: image encode ${(f.imageEncode / 1e9).toFixed(1)} GFLOP, per prompt ${((f.textPerPrompt + f.decoderPerPrompt) / 1e9).toFixed(2)} GFLOP (text ${(f.textPerPrompt / 1e9).toFixed(2)} at ${f.textTokens} tokens + decoder ${(f.decoderPerPrompt / 1e9).toFixed(2)}), decoder per image ${(f.decoderShared / 1e9).toFixed(2)}`);
-  for (const m of floor.matmul) console.log(`  MatMul [${m.shape[0]}×${m.shape[1]}]·[${m.shape[1]}×${m.shape[2]}]: ${m.gflops} GFLOP/s (${formatStats(withoutSamples(m.time))} ms)`);
+  for (const m of floor.matmul) console.log(`  MatMul [${m.shape[0]}×${m.shape[1]}]·[${m.shape[1]}×${m.shape[2]}]: ${m.gflops} GFLOP/s at the fastest run (${formatStats(withoutSamples(m.time))} ms, one session.run each)`);
   console.log(`  image encode floor ${floor.imageEncodeMs} ms at these throughputs (${floor.imageEncodeMsAt210} ms at 210 GFLOP/s); one prompt ≥ ${floor.promptMs} ms`);
   console.log('\ntargets (2 cores, fp32, full size):');
   for (const c of checks) console.log(`  ${c.met === undefined ? '  —   ' : c.met ? '  met ' : 'MISSED'}  ${c.target}: ${c.measured}`);
+}
+
+/** Prints ours with default session settings against ours with `config` (before / after for a settings change). */
+export function printVariant(base: SideSummary, variant: SideSummary, config: string): void {
+  const rows: [string, Stats | undefined, Stats | undefined][] = [
+    ['load', base.load, variant.load],
+    ['image encode', base.encode, variant.encode],
+    ['new prompt on an encoded image', base.newPrompt, variant.newPrompt],
+    ['  of which tokenizer + text tower', base.newPromptParts?.text, variant.newPromptParts?.text],
+    ['  of which decoder', base.newPromptParts?.decoder, variant.newPromptParts?.decoder],
+    ...PROMPT_COUNTS.map((k): [string, Stats | undefined, Stats | undefined] => [`1 image × ${k}, file → masks`, base.e2e[k], variant.e2e[k]]),
+  ];
+  console.log(`\nsession config ${config}: default → variant`);
+  for (const [name, a, b] of rows) console.log(`${name.padEnd(38)}${formatStats(a).padEnd(26)}${formatStats(b).padEnd(26)}${show(ratio(a?.median, b?.median))}`);
+  console.log(`${'peak RSS'.padEnd(38)}${`${Math.max(...base.peakRssMb)} MB`.padEnd(26)}${`${Math.max(...variant.peakRssMb)} MB`}`);
+  console.log(`other processes' CPU, cores: default ${base.foreignLoad.join(', ')}; variant ${variant.foreignLoad.join(', ')}`);
 }

@@ -1,4 +1,5 @@
-// Timing helpers shared by the inference benchmarks: warm-up, repeated runs, median and spread.
+// Timing helpers shared by the inference benchmarks (Node and the browser page): warm-up, repeated runs, median
+// and spread. No Node APIs at module level.
 
 /** Median, quartiles and extremes of a set of timings, in milliseconds. */
 export interface Stats {
@@ -35,14 +36,32 @@ export function stats(samples: readonly number[]): Stats {
   };
 }
 
-/** Runs `fn` `warmup` times untimed, then `runs` times timed; returns each timed run in milliseconds. */
-export async function timeRuns(fn: (iteration: number) => Promise<unknown>, warmup: number, runs: number): Promise<number[]> {
+/** Decides, around each timed run, whether to keep it (see `cleanRunGuard` in cpu-load.ts). */
+export interface RunGuard {
+  /** Called just before a timed run. */
+  begin(): void;
+  /** Called just after it: false drops the run and repeats it. */
+  keep(): boolean;
+}
+
+/**
+ * Runs `fn` `warmup` times untimed, then `runs` timed runs; returns them in milliseconds. With a `guard`, a run it
+ * does not keep is repeated, up to 3 × `runs` extra attempts (after that every run is kept).
+ */
+export async function timeRuns(fn: (iteration: number) => Promise<unknown>, warmup: number, runs: number, guard?: RunGuard): Promise<number[]> {
   for (let i = 0; i < warmup; i++) await fn(-1 - i);
   const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
+  let spare = guard ? 3 * runs : 0;
+  for (let i = 0; times.length < runs; i++) {
+    guard?.begin();
     const t = performance.now();
     await fn(i);
-    times.push(performance.now() - t);
+    const ms = performance.now() - t;
+    if (spare > 0 && guard && !guard.keep()) {
+      spare -= 1;
+      continue;
+    }
+    times.push(ms);
   }
   return times;
 }
@@ -97,9 +116,13 @@ export interface WorkloadResult {
   readonly loadMs: number;
   readonly encode?: Stats;
   readonly newPrompt?: Stats;
+  /** A new prompt's parts: tokenizer + text tower, decoder alone, masks alone. */
+  readonly newPromptParts?: { readonly text: Stats; readonly decoder: Stats; readonly masks: Stats };
   readonly e2e: Record<string, Stats>;
   readonly peakRssMb: number;
   readonly foreignLoad: number | undefined;
+  /** Timed runs dropped because other processes used the CPU meanwhile. */
+  readonly discardedRuns?: number;
   /** Mean and standard deviation of the first prompt's logits (K = 1), to check both libraries compute the same. */
   readonly probe: { readonly mean: number; readonly std: number };
 }

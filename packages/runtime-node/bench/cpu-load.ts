@@ -37,14 +37,24 @@ export class ForeignLoad {
    * busy with other work), or `undefined` where /proc/stat is unavailable.
    */
   stop(): number | undefined {
+    return this.stopDetailed()?.cores;
+  }
+
+  /**
+   * Ends the window: other processes' CPU in cores and in clock ticks (/proc/stat counts 100 per second and core,
+   * so short windows are coarse: one tick of slop is normal).
+   */
+  stopDetailed(): { cores: number; ticks: number } | undefined {
     const end = sample();
     const begin = this.#start;
     if (!begin || !end || end.total === begin.total) return undefined;
     const cores = cpus().length;
     const wall = (end.at - begin.at) / 1000;
+    const ticksPerSecond = (end.total - begin.total) / wall / cores;
+    const foreignTicks = end.busy - begin.busy - (end.own - begin.own) * ticksPerSecond;
     const busyCores = ((end.busy - begin.busy) / (end.total - begin.total)) * cores;
     const ownCores = (end.own - begin.own) / wall;
-    return Math.max(0, Math.round((busyCores - ownCores) * 100) / 100);
+    return { cores: Math.max(0, Math.round((busyCores - ownCores) * 100) / 100), ticks: Math.max(0, foreignTicks) };
   }
 }
 
@@ -66,4 +76,32 @@ export async function waitForQuiet(maxCores = 0.3, quietSeconds = 3, timeoutSeco
     if (quiet >= quietSeconds) break;
   }
   return { waited: Math.round((performance.now() - started) / 1000), load };
+}
+
+/**
+ * True when a window was clean enough to keep its timing: other processes used at most `maxCores` cores, or at most
+ * 1.5 clock ticks (the resolution of /proc/stat) in a short window. Unknown load counts as clean.
+ */
+export function isClean(load: { cores: number; ticks: number } | undefined, maxCores = 0.25): boolean {
+  return load === undefined || load.cores <= maxCores || load.ticks <= 1.5;
+}
+
+/** A run guard that drops runs during which other processes used the CPU ({@link isClean}); counts what it dropped. */
+export function cleanRunGuard(maxCores = 0.25): { begin(): void; keep(): boolean; readonly discarded: number } {
+  let window = new ForeignLoad();
+  let discarded = 0;
+  return {
+    begin() {
+      window = new ForeignLoad();
+      window.start();
+    },
+    keep() {
+      const ok = isClean(window.stopDetailed(), maxCores);
+      if (!ok) discarded += 1;
+      return ok;
+    },
+    get discarded() {
+      return discarded;
+    },
+  };
 }

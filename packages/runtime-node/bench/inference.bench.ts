@@ -6,13 +6,15 @@
 //
 //   pnpm --filter @clipseg/runtime-node bench:inference [--runs 7] [--warmup 2] [--rounds 2] [--threads 2]
 //        [--work DIR] [--json FILE] [--profile] [--profile-json FILE] [--no-tjs]
+//        [--compare-config '{"session.intra_op.allow_spinning":"0"}']   (also runs ours with these session config
+//        entries in every round and prints default vs variant)
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { checkTargets, floorOf, poolSide, printReport } from './bench-report.js';
+import { checkTargets, floorOf, poolSide, printReport, printVariant } from './bench-report.js';
 import { machineInfo, prepare } from './bench-setup.js';
 import type { WorkloadResult } from './bench-stats.js';
 import { waitForQuiet } from './cpu-load.js';
@@ -32,6 +34,7 @@ const { values } = parseArgs({
     profile: { type: 'boolean', default: false },
     'profile-json': { type: 'string' },
     'no-tjs': { type: 'boolean', default: false },
+    'compare-config': { type: 'string' },
     'quiet-cores': { type: 'string', default: '0.3' },
     'quiet-timeout': { type: 'string', default: '90' },
   },
@@ -73,6 +76,12 @@ try {
 
   const ours: WorkloadResult[] = [];
   const tjs: WorkloadResult[] = [];
+  const variant: WorkloadResult[] = [];
+  const compare = values['compare-config'];
+  const runVariant = async () => {
+    await quiet('the variant');
+    variant.push(child<WorkloadResult>('ours-workload.ts', ['--bundle', inputs.bundle, '--image', inputs.image, '--session-config', compare!, ...common]));
+  };
   const runOurs = async () => {
     await quiet('@clipseg/runtime-node');
     ours.push(child<WorkloadResult>('ours-workload.ts', ['--bundle', inputs.bundle, '--image', inputs.image, ...common]));
@@ -83,7 +92,8 @@ try {
   };
   for (let r = 0; r < rounds; r++) {
     console.error(`round ${r + 1}/${rounds} …`);
-    const order = values['no-tjs'] ? [runOurs] : r % 2 === 0 ? [runOurs, runTjs] : [runTjs, runOurs];
+    const sides = [runOurs, ...(compare ? [runVariant] : []), ...(values['no-tjs'] ? [] : [runTjs])];
+    const order = r % 2 === 0 ? sides : [...sides].reverse();
     for (const run of order) await run();
   }
   const oursSummary = poolSide(ours);
@@ -91,6 +101,7 @@ try {
   const checks = checkTargets(oursSummary, tjsSummary, floor);
   console.log(`\ninference bench: ${values.preset} fp32, ${threads} threads, ${values.warmup} warm-up + ${values.runs} timed runs × ${rounds} rounds, image ${inputs.imageName}, tokenizer ${inputs.tokenizer}`);
   printReport(oursSummary, tjsSummary, floor, checks);
+  if (compare) printVariant(oursSummary, poolSide(variant), compare);
 
   let profiles: GraphProfile[] | undefined;
   if (values.profile) {
@@ -119,7 +130,8 @@ try {
       ours: strip(oursSummary),
       transformersJs: tjsSummary ? strip(tjsSummary) : null,
       targets: checks,
-      rounds: { ours, transformersJs: tjs },
+      ...(compare ? { variant: { sessionConfig: JSON.parse(compare) as unknown, ...strip(poolSide(variant)) } } : {}),
+      rounds: { ours, transformersJs: tjs, variant },
     };
     writeFileSync(values.json, `${JSON.stringify(result, null, 2)}\n`);
     console.error(`wrote ${values.json}`);

@@ -11,6 +11,7 @@ import * as ort from 'onnxruntime-node';
 import { directoryFileSet } from '../src/files/directory-file-set.js';
 import { decodeImage } from '../src/image/decode-image.js';
 import { BENCH_PROMPTS, NEW_PROMPT, stats, timeRuns, type Stats } from './bench-stats.js';
+import { cleanRunGuard, waitForQuiet } from './cpu-load.js';
 
 const { values } = parseArgs({
   options: {
@@ -83,10 +84,11 @@ function aggregate(name: string, trace: TraceEvent[], wall: Stats): GraphProfile
 }
 
 async function profile(name: string, model: string, feeds: Record<string, ort.Tensor>): Promise<{ profile: GraphProfile; outputs: ort.InferenceSession.OnnxValueMapType }> {
+  await waitForQuiet(0.3, 3, 60);
   const prefix = join(values.out!, `profile-${name.replace(/[^a-z0-9]+/gi, '-')}`);
   const session = await ort.InferenceSession.create(model, { intraOpNumThreads: threads, graphOptimizationLevel: 'all', enableProfiling: true, profileFilePrefix: prefix });
   let outputs!: ort.InferenceSession.OnnxValueMapType;
-  const wall = stats(await timeRuns(async () => (outputs = await session.run(feeds)), warmup, runs));
+  const wall = stats(await timeRuns(async () => (outputs = await session.run(feeds)), warmup, runs, cleanRunGuard()));
   session.endProfiling();
   await session.release();
   const file = readdirSync(values.out!)

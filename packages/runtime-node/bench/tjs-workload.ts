@@ -8,7 +8,9 @@ import { createTensor } from '@clipseg/core';
 import { logitsToMasks, thresholdMask } from '@clipseg/processor';
 import { AutoImageProcessor, AutoTokenizer, CLIPSegForImageSegmentation, env, RawImage, type Tensor } from '@huggingface/transformers';
 import { BENCH_PROMPTS, NEW_PROMPT, PROMPT_COUNTS, peakRssMb, stats, timeOnce, timeRuns, type Stats, type WorkloadResult } from './bench-stats.js';
-import { ForeignLoad } from './cpu-load.js';
+import { cleanRunGuard, ForeignLoad } from './cpu-load.js';
+
+const guard = cleanRunGuard();
 
 const { values } = parseArgs({
   options: {
@@ -54,7 +56,7 @@ async function call(prompts: readonly string[]): Promise<Tensor> {
 }
 
 const e2e: Record<string, Stats> = {};
-for (const k of PROMPT_COUNTS) e2e[k] = stats(await timeRuns(() => call(BENCH_PROMPTS.slice(0, k)), warmup, runs));
+for (const k of PROMPT_COUNTS) e2e[k] = stats(await timeRuns(() => call(BENCH_PROMPTS.slice(0, k)), warmup, runs, guard));
 
 const probeLogits = await call([NEW_PROMPT]);
 const data = probeLogits.data as Float32Array;
@@ -73,6 +75,7 @@ const result: WorkloadResult = {
   e2e,
   peakRssMb: peakRssMb(),
   foreignLoad: load.stop(),
+  discardedRuns: guard.discarded,
   probe: { mean: Number(mean.toFixed(4)), std: Number(Math.sqrt(sq / data.length - mean * mean).toFixed(4)) },
 };
 process.stdout.write(`BENCH_RESULT ${JSON.stringify(result)}\n`);
