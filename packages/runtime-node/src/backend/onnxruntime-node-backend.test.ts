@@ -10,6 +10,10 @@ describe('onnxruntime-node backend: core contract (bytes)', () => {
   for (const t of backendContractTests({ createBackend: () => createNodeBackend() })) it(t.name, t.run);
 });
 
+describe('onnxruntime-node backend: core contract (intra-op spinning on)', () => {
+  for (const t of backendContractTests({ createBackend: () => createNodeBackend({ intraOpSpinning: true }) })) it(t.name, t.run);
+});
+
 describe('onnxruntime-node backend: core contract (file paths)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'clipseg-contract-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));

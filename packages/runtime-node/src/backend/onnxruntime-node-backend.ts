@@ -20,6 +20,15 @@ import { toOrtTensor } from './to-ort-tensor.js';
 export interface NodeBackendOptions {
   /** Receives one line when a preferred execution provider is unavailable and the backend falls back. */
   readonly onWarning?: (message: string) => void;
+  /**
+   * Let onnxruntime's intra-op threads spin (busy-wait for work) after a parallel section instead of sleeping.
+   * Default false: a CLIPSeg pipeline runs several sessions one after another (text_encoder, then decoder), and the
+   * spinning threads of the session that just finished took the CPU from the next one. On 2 cores a new prompt on
+   * an encoded image went from 49.5 to 26.0 ms and one image × one prompt from 590 to 484 ms with spinning off; the
+   * image encode alone did not change beyond noise (docs/benchmarks.md). Set true for a backend that runs one
+   * session at a time.
+   */
+  readonly intraOpSpinning?: boolean;
 }
 
 const BACKEND_NAME = 'onnxruntime-node';
@@ -86,10 +95,11 @@ class NodeSession implements Session {
   }
 }
 
-function toOrtOptions(options: SessionOptions | undefined, providers: readonly string[]): ort.InferenceSession.SessionOptions {
+function toOrtOptions(options: SessionOptions | undefined, providers: readonly string[], spinning: boolean): ort.InferenceSession.SessionOptions {
   return {
     executionProviders: [...providers],
     graphOptimizationLevel: options?.graphOptimizationLevel ?? 'all',
+    extra: { session: { intra_op: { allow_spinning: spinning ? '1' : '0' } } },
     ...(options?.intraOpNumThreads === undefined ? {} : { intraOpNumThreads: options.intraOpNumThreads }),
     ...(options?.interOpNumThreads === undefined ? {} : { interOpNumThreads: options.interOpNumThreads }),
   };
@@ -109,6 +119,7 @@ async function load(model: ModelSource, options: ort.InferenceSession.SessionOpt
  */
 export function createNodeBackend(backendOptions: NodeBackendOptions = {}): Backend {
   const warn = backendOptions.onWarning ?? (() => {});
+  const spinning = backendOptions.intraOpSpinning ?? false;
   return {
     name: BACKEND_NAME,
     async createSession(model: ModelSource, options?: SessionOptions): Promise<Session> {
@@ -120,7 +131,7 @@ export function createNodeBackend(backendOptions: NodeBackendOptions = {}): Back
       let lastError: unknown;
       for (const providers of attempts) {
         try {
-          const session = await load(model, toOrtOptions(options, providers));
+          const session = await load(model, toOrtOptions(options, providers, spinning));
           const provider = providers[0]!;
           const fallbackReason = provider !== wanted[0] ? reasons.join('; ') || `${wanted[0]} failed to start` : undefined;
           if (fallbackReason) warn(`onnxruntime-node: using ${provider} (${fallbackReason}).`);
