@@ -68,15 +68,19 @@ export function poolSide(rounds: readonly WorkloadResult[]): SideSummary {
   };
 }
 
-/** Computes the floor from the FLOP counts and the measured MatMul throughputs (shapes: qkvo, fc1, fc2). */
+/**
+ * Computes the floor from the FLOP counts and the measured MatMul throughputs: `matmul[0]` a chain of D×D
+ * projections (used for the q/k/v/out projections, the attention products and the patch embedding), `matmul[1]` a
+ * chain of D→I→D MLPs.
+ */
 export function floorOf(flops: ModelFlops, matmul: readonly MatmulThroughput[], config: { hidden: number; intermediate: number; layers: number }): Floor {
-  const [proj, fc1, fc2] = matmul;
+  const [proj, mlp] = matmul;
   const T = flops.imageTokens;
   const D = config.hidden;
   const I = config.intermediate;
   const per = (f: number, m: MatmulThroughput | undefined) => f / ((m?.gflops ?? 1) * 1e6);
-  const layer = per(8 * T * D * D + 4 * T * T * D, proj) + per(2 * T * D * I, fc1) + per(2 * T * I * D, fc2);
   const layerFlops = 8 * T * D * D + 4 * T * T * D + 4 * T * D * I;
+  const layer = per(8 * T * D * D + 4 * T * T * D, proj) + per(4 * T * D * I, mlp);
   const patch = flops.imageEncode - config.layers * layerFlops;
   const best = Math.max(...matmul.map((m) => m.gflops));
   const round = (v: number) => Math.round(v * 10) / 10;
@@ -104,8 +108,12 @@ export function checkTargets(ours: SideSummary, tjs: SideSummary | undefined, fl
   checks.push({ target: '1 image × 16 prompts end to end ≥ 1.2× faster than transformers.js', measured: show(r16), met: r16 === undefined ? undefined : r16 >= 1.2 });
   const r1 = ratio(tjs1, ours.e2e[1]?.median);
   checks.push({ target: '1 image × 1 prompt end to end ≥ 1.15× faster than transformers.js', measured: show(r1), met: r1 === undefined ? undefined : r1 >= 1.15 });
-  const enc = ratio(ours.encode?.median, floor.imageEncodeMs);
-  checks.push({ target: `image encode ≤ 1.15× the floor (${floor.imageEncodeMs} ms measured here)`, measured: `${show(enc)} (${show(ratio(ours.encode?.median, floor.imageEncodeMsAt210))} of the 210 GFLOP/s floor, ${floor.imageEncodeMsAt210} ms)`, met: enc === undefined ? undefined : enc <= 1.15 });
+  const enc = ratio(ours.encode?.median, floor.imageEncodeMsAt210);
+  checks.push({
+    target: `image encode ≤ 1.15× the floor (${floor.imageEncodeMsAt210} ms: ${(floor.flops.imageEncode / 1e9).toFixed(1)} GFLOP at 210 GFLOP/s)`,
+    measured: `${show(enc)} (${show(ratio(ours.encode?.median, floor.imageEncodeMs))} of ${floor.imageEncodeMs} ms, the floor at the MatMul throughput measured in this run)`,
+    met: enc === undefined ? undefined : enc <= 1.15,
+  });
   const rssOurs = Math.max(...ours.peakRssMb);
   const rssTjs = tjs ? Math.max(...tjs.peakRssMb) : undefined;
   checks.push({ target: 'peak RSS no higher than transformers.js', measured: `${rssOurs} MB vs ${rssTjs ?? '—'} MB`, met: rssTjs === undefined ? undefined : rssOurs <= rssTjs });
@@ -142,7 +150,7 @@ export function printReport(ours: SideSummary, tjs: SideSummary | undefined, flo
 
   const f = floor.flops;
   console.log(`\nfloor: image encode ${(f.imageEncode / 1e9).toFixed(1)} GFLOP, per prompt ${((f.textPerPrompt + f.decoderPerPrompt) / 1e9).toFixed(2)} GFLOP (text ${(f.textPerPrompt / 1e9).toFixed(2)} at ${f.textTokens} tokens + decoder ${(f.decoderPerPrompt / 1e9).toFixed(2)}), decoder per image ${(f.decoderShared / 1e9).toFixed(2)}`);
-  for (const m of floor.matmul) console.log(`  MatMul [${m.shape[0]}×${m.shape[1]}]·[${m.shape[1]}×${m.shape[2]}]: ${m.gflops} GFLOP/s at the fastest run (${formatStats(withoutSamples(m.time))} ms, one session.run each)`);
+  for (const m of floor.matmul) console.log(`  MatMul chain ${m.shape[0]} rows × ${m.shape.slice(1).join('→')}: ${m.gflops} GFLOP/s at the fastest run (${formatStats(withoutSamples(m.time))} ms per run)`);
   console.log(`  image encode floor ${floor.imageEncodeMs} ms at these throughputs (${floor.imageEncodeMsAt210} ms at 210 GFLOP/s); one prompt ≥ ${floor.promptMs} ms`);
   console.log('\ntargets (2 cores, fp32, full size):');
   for (const c of checks) console.log(`  ${c.met === undefined ? '  —   ' : c.met ? '  met ' : 'MISSED'}  ${c.target}: ${c.measured}`);

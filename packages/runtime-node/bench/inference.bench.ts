@@ -17,7 +17,7 @@ import { parseArgs } from 'node:util';
 import { checkTargets, floorOf, poolSide, printReport, printVariant } from './bench-report.js';
 import { machineInfo, prepare } from './bench-setup.js';
 import type { WorkloadResult } from './bench-stats.js';
-import { waitForQuiet } from './cpu-load.js';
+import { cleanRunGuard, waitForQuiet } from './cpu-load.js';
 import { measureMatmul } from './matmul-floor.js';
 import { modelFlops, type FlopConfig } from './model-flops.js';
 import type { GraphProfile } from './profile-workload.js';
@@ -71,7 +71,11 @@ try {
   const threads = Number(values.threads);
   const D = config.vision_config.hidden_size;
   const I = config.vision_config.intermediate_size;
-  const matmul = [await measureMatmul(flops.imageTokens, D, D, threads), await measureMatmul(flops.imageTokens, D, I, threads), await measureMatmul(flops.imageTokens, I, D, threads)];
+  const guard = cleanRunGuard();
+  const matmul = [
+    await measureMatmul(flops.imageTokens, Array.from({ length: 9 }, () => D), threads, 3, 10, guard),
+    await measureMatmul(flops.imageTokens, [D, I, D, I, D, I, D], threads, 3, 10, guard),
+  ];
   const floor = floorOf(flops, matmul, { hidden: D, intermediate: I, layers: Math.max(...config.extract_layers) + 1 });
 
   const ours: WorkloadResult[] = [];
