@@ -24,7 +24,7 @@ export interface NodeBackendOptions {
    * Let onnxruntime's intra-op threads spin (busy-wait for work) after a parallel section instead of sleeping.
    * Default false: a CLIPSeg pipeline runs several sessions one after another (text_encoder, then decoder), and the
    * spinning threads of the session that just finished took the CPU from the next one. On 2 cores a new prompt on
-   * an encoded image went from 49.5 to 26.0 ms and one image × one prompt from 590 to 484 ms with spinning off; the
+   * an encoded image went from 49.7 to 22.6 ms and one image × one prompt from 506 to 457 ms with spinning off; the
    * image encode alone did not change beyond noise (docs/benchmarks.md). Set true for a backend that runs one
    * session at a time.
    */
