@@ -26,7 +26,7 @@ const { values } = parseArgs({
     work: { type: 'string' },
     json: { type: 'string' },
     webgpu: { type: 'boolean', default: false },
-    'quiet-timeout': { type: 'string', default: '90' },
+    'quiet-timeout': { type: 'string', default: '60' },
   },
 });
 const here = dirname(fileURLToPath(import.meta.url));

@@ -36,7 +36,7 @@ const { values } = parseArgs({
     'no-tjs': { type: 'boolean', default: false },
     'compare-config': { type: 'string' },
     'quiet-cores': { type: 'string', default: '0.3' },
-    'quiet-timeout': { type: 'string', default: '90' },
+    'quiet-timeout': { type: 'string', default: '60' },
   },
 });
 const here = dirname(fileURLToPath(import.meta.url));
