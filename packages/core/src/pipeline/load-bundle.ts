@@ -127,18 +127,16 @@ export async function loadBundle(files: FileSet, backend: Backend, options: Load
   const tokenizer = await loadTokenizer(files);
   await checkFile(files, manifest.graphs.image_projector, verify);
 
-  const created: Session[] = [];
-  try {
-    const sessions = {} as Record<EagerGraphName, Session>;
-    for (const graph of ['text_encoder', 'vision_encoder', 'decoder'] as const) {
-      throwIfAborted(signal);
-      sessions[graph] = await createGraphSession(files, backend, manifest, graph, options);
-      created.push(sessions[graph]);
-    }
-    throwIfAborted(signal);
-    return { manifest, config, preprocessorConfig, tokenizer, sessions };
-  } catch (error) {
+  // The three sessions are created concurrently: reading and optimising one graph overlaps with the others.
+  const graphs = ['text_encoder', 'vision_encoder', 'decoder'] as const;
+  const settled = await Promise.allSettled(graphs.map((graph) => createGraphSession(files, backend, manifest, graph, options)));
+  const created = settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+  const failure = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failure || signal?.aborted) {
     await Promise.allSettled(created.map((s) => s.dispose()));
-    throw error;
+    if (failure) throw failure.reason;
+    throwIfAborted(signal);
   }
+  const sessions = Object.fromEntries(graphs.map((graph, i) => [graph, created[i]!])) as Record<EagerGraphName, Session>;
+  return { manifest, config, preprocessorConfig, tokenizer, sessions };
 }
