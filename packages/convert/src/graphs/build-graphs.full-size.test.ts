@@ -4,6 +4,7 @@
  * `CLIPSEG_FULL_SIZE=1 pnpm vitest run --execArgv=--expose-gc packages/convert/src/graphs/build-graphs.full-size`.
  */
 import * as ort from 'onnxruntime-node';
+import { clipsegPreset } from '@clipseg/core';
 import { describe, expect, it } from 'vitest';
 import type { CheckpointReader } from '../checkpoint/checkpoint-reader.js';
 import { buildGraphs } from './build-graphs.js';
@@ -14,37 +15,8 @@ import { expectedParameters } from './expected-parameters.js';
 const enabled = process.env.CLIPSEG_FULL_SIZE === '1';
 if (!enabled) console.warn('build-graphs.full-size.test: set CLIPSEG_FULL_SIZE=1 to convert a full-size synthetic checkpoint.');
 
-const rd64: ClipSegGraphConfig = {
-  projection_dim: 512,
-  extract_layers: [3, 6, 9],
-  reduce_dim: 64,
-  decoder_num_attention_heads: 4,
-  decoder_intermediate_size: 2048,
-  conditional_layer: 0,
-  use_complex_transposed_convolution: true,
-  text_config: {
-    vocab_size: 49408,
-    hidden_size: 512,
-    intermediate_size: 2048,
-    num_hidden_layers: 12,
-    num_attention_heads: 8,
-    max_position_embeddings: 77,
-    hidden_act: 'quick_gelu',
-    layer_norm_eps: 1e-5,
-    eos_token_id: 2,
-  },
-  vision_config: {
-    hidden_size: 768,
-    intermediate_size: 3072,
-    num_hidden_layers: 12,
-    num_attention_heads: 12,
-    num_channels: 3,
-    image_size: 224,
-    patch_size: 16,
-    hidden_act: 'quick_gelu',
-    layer_norm_eps: 1e-5,
-  },
-};
+/** The published rd64-refined architecture (core's preset). */
+const rd64: ClipSegGraphConfig = clipsegPreset('rd64-refined');
 
 /** Like a file reader: every read returns a fresh array (small, varied values). */
 function syntheticReader(config: ClipSegGraphConfig): CheckpointReader {

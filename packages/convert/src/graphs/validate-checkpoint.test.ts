@@ -1,3 +1,4 @@
+import { clipsegPreset } from '@clipseg/core';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CLIPSegConfig, isClipSegError } from '@clipseg/core';
@@ -12,38 +13,8 @@ import { inspectCheckpoint, validateCheckpoint } from './validate-checkpoint.js'
 
 const shared = inject('sharedDir');
 
-/** The tiny-refined config, inline so these tests run without ../shared. */
-const tiny: ClipSegGraphConfig = {
-  projection_dim: 24,
-  extract_layers: [1, 2, 3],
-  reduce_dim: 16,
-  decoder_num_attention_heads: 2,
-  decoder_intermediate_size: 32,
-  conditional_layer: 0,
-  use_complex_transposed_convolution: true,
-  text_config: {
-    vocab_size: 49408,
-    hidden_size: 32,
-    intermediate_size: 37,
-    num_hidden_layers: 2,
-    num_attention_heads: 4,
-    max_position_embeddings: 77,
-    hidden_act: 'quick_gelu',
-    layer_norm_eps: 1e-5,
-    eos_token_id: 49407,
-  },
-  vision_config: {
-    hidden_size: 48,
-    intermediate_size: 64,
-    num_hidden_layers: 4,
-    num_attention_heads: 4,
-    num_channels: 3,
-    image_size: 224,
-    patch_size: 16,
-    hidden_act: 'quick_gelu',
-    layer_norm_eps: 1e-5,
-  },
-};
+/** The tiny-refined config (core's preset, written in code: these tests run without ../shared). */
+const tiny: ClipSegGraphConfig = clipsegPreset('tiny');
 
 /** A reader that only lists (validation never reads data). */
 function listing(infos: readonly CheckpointTensorInfo[]): CheckpointReader {

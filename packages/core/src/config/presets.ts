@@ -60,34 +60,23 @@ const CIDAS_TOP = {
   torch_dtype: 'float32',
 } as const;
 
+/** A CIDAS architecture: the shared top level and towers, with its own decoder width and head. */
+function cidas(reduce_dim: number, use_complex_transposed_convolution: boolean): CLIPSegConfigInit {
+  return {
+    ...CIDAS_TOP,
+    extract_layers: [...CIDAS_TOP.extract_layers],
+    architectures: [...CIDAS_TOP.architectures],
+    reduce_dim,
+    use_complex_transposed_convolution,
+    text_config: { ...CIDAS_TEXT },
+    vision_config: { ...CIDAS_VISION },
+  };
+}
+
 const PRESETS: Readonly<Record<CLIPSegPresetName, () => CLIPSegConfigInit>> = {
-  'rd64-refined': () => ({
-    ...CIDAS_TOP,
-    extract_layers: [...CIDAS_TOP.extract_layers],
-    architectures: [...CIDAS_TOP.architectures],
-    reduce_dim: 64,
-    use_complex_transposed_convolution: true,
-    text_config: { ...CIDAS_TEXT },
-    vision_config: { ...CIDAS_VISION },
-  }),
-  rd64: () => ({
-    ...CIDAS_TOP,
-    extract_layers: [...CIDAS_TOP.extract_layers],
-    architectures: [...CIDAS_TOP.architectures],
-    reduce_dim: 64,
-    use_complex_transposed_convolution: false,
-    text_config: { ...CIDAS_TEXT },
-    vision_config: { ...CIDAS_VISION },
-  }),
-  rd16: () => ({
-    ...CIDAS_TOP,
-    extract_layers: [...CIDAS_TOP.extract_layers],
-    architectures: [...CIDAS_TOP.architectures],
-    reduce_dim: 16,
-    use_complex_transposed_convolution: false,
-    text_config: { ...CIDAS_TEXT },
-    vision_config: { ...CIDAS_VISION },
-  }),
+  'rd64-refined': () => cidas(64, true),
+  rd64: () => cidas(64, false),
+  rd16: () => cidas(16, false),
   // The golden tiny random model (shared/golden/clipseg-tiny-refined/config.json), written out in full.
   tiny: () => ({
     model_type: 'clipseg',
