@@ -110,9 +110,11 @@ export {
   BUNDLE_FORMAT_VERSION,
   BUNDLE_GRAPH_NAMES,
   BUNDLE_MANIFEST_FILE,
+  BUNDLE_WEIGHT_DTYPES,
+  isBundleWeightDType,
   parseBundleManifest,
 } from './bundle/bundle-manifest.js';
-export type { BundleFileEntry, BundleGraphEntry, BundleGraphName, BundleManifest } from './bundle/bundle-manifest.js';
+export type { BundleFileEntry, BundleGraphEntry, BundleGraphName, BundleManifest, BundleWeightDType } from './bundle/bundle-manifest.js';
 
 // The CLIPSeg pipeline (over any Backend)
 export { CLIPSeg } from './pipeline/clipseg.js';

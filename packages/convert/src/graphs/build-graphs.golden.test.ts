@@ -229,4 +229,34 @@ describe.skipIf(skip)('CLIPSeg graphs against the tiny-refined goldens', () => {
       await sessions.release();
     }
   });
+
+  it('quantises Linear layers to int8 when asked: a quarter of their bytes, the logits correlate and the masks agree', async () => {
+    const int8 = await buildGraphs(config, readerOver(weights, 'model.safetensors'), { dtype: 'int8' });
+    const model = onnx.ModelProto.decode(int8.graphs.vision_encoder);
+    expect((model.opsetImport ?? []).map((o) => o.domain)).toContain('com.microsoft');
+    const nodes = model.graph?.node ?? [];
+    expect(nodes.filter((n) => n.opType === 'DynamicQuantizeMatMul').length).toBe(6 * 4);
+    expect(nodes.some((n) => n.opType === 'MatMul' && (n.input ?? []).some((i) => i.endsWith('::T')))).toBe(false);
+    const sessions = await Sessions.create(int8);
+    try {
+      const cond = (await sessions.text(golden.get('inputs.input_ids')!)).data as Float32Array;
+      const logits = (await sessions.logits(await sessions.vision(chelsea, 352, 352), cond, 3)).data as Float32Array;
+      const expected = g('a.logits');
+      // int8 is not the reference: it is judged by how well it keeps the reference's masks (docs/benchmarks.md).
+      let sa = 0, sb = 0, sab = 0, saa = 0, sbb = 0, inter = 0, union = 0;
+      for (let i = 0; i < expected.length; i++) {
+        const a = logits[i]!, b = expected[i]!;
+        sa += a; sb += b; sab += a * b; saa += a * a; sbb += b * b;
+        if (a > 0 && b > 0) inter += 1;
+        if (a > 0 || b > 0) union += 1;
+      }
+      const n = expected.length;
+      const correlation = (sab - (sa * sb) / n) / Math.sqrt((saa - (sa * sa) / n) * (sbb - (sb * sb) / n));
+      report.push(`int8 weights: a.logits max |diff| ${maxAbsDiff(logits, expected).toExponential(2)}, correlation ${correlation.toFixed(5)}, mask IoU ${(inter / union).toFixed(4)} (informative)`);
+      expect(correlation).toBeGreaterThan(0.995);
+      expect(inter / union).toBeGreaterThan(0.95);
+    } finally {
+      await sessions.release();
+    }
+  });
 });

@@ -4,6 +4,7 @@
  * @module
  */
 import type { GraphContract, ImageSize } from '@clipseg/core';
+import { BUNDLE_WEIGHT_DTYPES, isBundleWeightDType } from '@clipseg/core';
 import type { CheckpointReader } from '../checkpoint/checkpoint-reader.js';
 import type { GraphBuilder } from '../onnx/graph-builder.js';
 import { writeModel } from '../onnx/model-writer.js';
@@ -45,7 +46,11 @@ export interface BuildGraphsProgress {
 export interface BuildGraphsOptions {
   /** Input size of the vision graphs, a multiple of the patch size (default 352×352, the CIDAS processor size). */
   readonly imageSize?: ImageSize;
-  /** Weight storage: `fp32` (default) or `fp16` (matrices stored as float16 with a Cast; compute stays float32). */
+  /**
+   * Weight storage: `fp32` (default); `fp16` (matrices stored as float16 with a Cast; compute stays float32); `int8`
+   * (Linear matrices quantised per output channel, run by onnxruntime's `DynamicQuantizeMatMul`; the other matrices
+   * stored as float16). See docs/benchmarks.md for int8's measured error and speed.
+   */
   readonly dtype?: WeightDType;
   /** Called as weights are written. */
   readonly onProgress?: (progress: BuildGraphsProgress) => void;
@@ -107,8 +112,8 @@ export function checkImageSize(config: ClipSegGraphConfig, size: ImageSize): voi
 export async function buildGraphs(config: ClipSegGraphConfig, reader: CheckpointReader, options: BuildGraphsOptions = {}): Promise<BuiltGraphs> {
   const imageSize = options.imageSize ?? DEFAULT_IMAGE_SIZE;
   const dtype = options.dtype ?? 'fp32';
-  if (dtype !== 'fp32' && dtype !== 'fp16') {
-    throw new ConvertError('CONVERT_INVALID_OPTIONS', `dtype must be 'fp32' or 'fp16', got '${String(dtype)}'.`);
+  if (!isBundleWeightDType(dtype)) {
+    throw new ConvertError('CONVERT_INVALID_OPTIONS', `dtype must be ${BUNDLE_WEIGHT_DTYPES.map((d) => `'${d}'`).join(', ')}, got '${String(dtype)}'.`);
   }
   const optional = checkOptionalGraphs(options.optionalGraphs);
   checkGraphConfig(config);

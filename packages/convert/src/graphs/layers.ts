@@ -20,11 +20,24 @@ export interface LayerShape {
   readonly heads: number;
   readonly eps: number;
   readonly activation: string;
+  /**
+   * Run attention as one onnxruntime `com.microsoft.MultiHeadAttention` (scores, softmax and the weighted sum
+   * fused, no `[batch, heads, seq, seq]` tensor in the graph) instead of MatMul → Softmax → MatMul. Used where
+   * it measured faster: the decoder (see docs/benchmarks.md). Not with a mask.
+   */
+  readonly fusedAttention?: boolean;
 }
 
-/** `x · Wᵀ (+ b)` for HF Linear `<prefix>.weight` / `<prefix>.bias`. */
+/**
+ * `x · Wᵀ (+ b)` for HF Linear `<prefix>.weight` / `<prefix>.bias`. With int8 weights, one onnxruntime
+ * `DynamicQuantizeMatMul` (x quantised to uint8 per call, W int8 per output channel, bias added in float32).
+ */
 export function linear(ctx: LayerContext, x: string, prefix: string, bias = true): string {
   const { g, w } = ctx;
+  if (w.quantized) {
+    const q = w.quantizedLinearWeight(g, `${prefix}.weight`);
+    return g.opDomain('com.microsoft', 'DynamicQuantizeMatMul', bias ? [x, q.weight, q.scale, '', w.param(g, `${prefix}.bias`)] : [x, q.weight, q.scale]);
+  }
   const y = g.op('MatMul', [x, w.linearWeight(g, `${prefix}.weight`)]);
   return bias ? g.op('Add', [y, w.param(g, `${prefix}.bias`)]) : y;
 }
@@ -68,9 +81,15 @@ export function activation(g: GraphBuilder, x: string, name: string): string {
  * Multi-head self-attention of HF CLIP (`<prefix>.{q,k,v,out}_proj`): scores `(q·kᵀ)·head_dim^-0.5 (+ mask)`,
  * softmax over keys. `mask`, when given, is added to the `[batch, heads, seq, seq]` scores (it broadcasts).
  */
-export function selfAttention(ctx: LayerContext, x: string, prefix: string, hidden: number, heads: number, mask?: string): string {
+export function selfAttention(ctx: LayerContext, x: string, prefix: string, hidden: number, heads: number, mask?: string, fused = false): string {
   const { g } = ctx;
   const headDim = hidden / heads;
+  if (fused) {
+    if (mask !== undefined) throw new Error('selfAttention: the fused form takes no mask (internal error).');
+    const [q, k, v] = (['q', 'k', 'v'] as const).map((p) => linear(ctx, x, `${prefix}.${p}_proj`)) as [string, string, string];
+    // MultiHeadAttention's default scale is 1/√head_dim, as CLIP's.
+    return linear(ctx, g.opDomain('com.microsoft', 'MultiHeadAttention', [q, k, v], { num_heads: heads }), `${prefix}.out_proj`);
+  }
   const split = g.constInt64([0, 0, heads, headDim]);
   const q = g.op('Transpose', [g.op('Reshape', [linear(ctx, x, `${prefix}.q_proj`), split])], { perm: [0, 2, 1, 3] });
   const k = g.op('Transpose', [g.op('Reshape', [linear(ctx, x, `${prefix}.k_proj`), split])], { perm: [0, 2, 3, 1] });
@@ -102,7 +121,8 @@ export function preNormLayer(ctx: LayerContext, x: string, prefix: string, shape
 export function postNormLayer(ctx: LayerContext, x: string, prefix: string, shape: LayerShape): string {
   const { g } = ctx;
   return g.scope(prefix, () => {
-    const h = layerNorm(ctx, g.op('Add', [x, selfAttention(ctx, x, `${prefix}.self_attn`, shape.hidden, shape.heads)]), `${prefix}.layer_norm1`, shape.eps);
+    const attn = selfAttention(ctx, x, `${prefix}.self_attn`, shape.hidden, shape.heads, undefined, shape.fusedAttention === true);
+    const h = layerNorm(ctx, g.op('Add', [x, attn]), `${prefix}.layer_norm1`, shape.eps);
     return layerNorm(ctx, g.op('Add', [h, mlp(ctx, h, `${prefix}.mlp`, shape.activation)]), `${prefix}.layer_norm2`, shape.eps);
   });
 }

@@ -4,12 +4,43 @@
  *
  * @module
  */
+import type { BundleWeightDType } from '@clipseg/core';
 import type { CheckpointReader } from '../checkpoint/checkpoint-reader.js';
 import type { GraphBuilder, InitializerOptions } from '../onnx/graph-builder.js';
 import type { ParameterShapes } from './expected-parameters.js';
 
-/** How weights are stored in the graphs: float32, or float16 with a Cast to float32 (compute stays float32). */
-export type WeightDType = 'fp32' | 'fp16';
+/**
+ * How weights are stored in the graphs: float32; float16 with a Cast to float32 (compute stays float32); or int8
+ * Linear matrices (per output channel) with the other matrices, tables and kernels as float16.
+ */
+export type WeightDType = BundleWeightDType;
+
+/** A Linear layer's matrix quantised for `DynamicQuantizeMatMul`: int8 `[in, out]` and one float32 scale per output. */
+export interface QuantizedLinear {
+  /** Initializer name of the int8 `[in, out]` matrix. */
+  readonly weight: string;
+  /** Initializer name of the float32 `[out]` scales. */
+  readonly scale: string;
+}
+
+/**
+ * Quantises a row-major `[out, in]` Linear weight symmetrically per output channel (row): `scale = max|w| / 127`,
+ * `q = round(w / scale)` in [-127, 127], returned transposed to `[in, out]` for `MatMul(x, W)`. A row of zeros gets
+ * scale 1.
+ */
+export function quantizeLinearPerChannel(source: Float32Array, rows: number, cols: number): { q: Int8Array; scale: Float32Array } {
+  const q = new Int8Array(rows * cols);
+  const scale = new Float32Array(rows);
+  for (let r = 0; r < rows; r++) {
+    const base = r * cols;
+    let max = 0;
+    for (let c = 0; c < cols; c++) max = Math.max(max, Math.abs(source[base + c]!));
+    const s = max > 0 ? max / 127 : 1;
+    scale[r] = s;
+    for (let c = 0; c < cols; c++) q[c * rows + r] = Math.max(-127, Math.min(127, Math.round(source[base + c]! / s)));
+  }
+  return { q, scale };
+}
 
 /** Transposes a row-major `[rows, cols]` matrix. */
 export function transpose2d(source: Float32Array, rows: number, cols: number): Float32Array {
@@ -53,9 +84,14 @@ export class WeightStore {
     return data;
   }
 
-  /** Float16 storage for tensors of rank ≥ 2 (matrices, kernels, embedding tables) when the dtype is fp16. */
+  /** True when Linear layers are int8 (see {@link WeightStore.quantizedLinearWeight}). */
+  get quantized(): boolean {
+    return this.dtype === 'int8';
+  }
+
+  /** Float16 storage for tensors of rank ≥ 2 (matrices, kernels, embedding tables) when the dtype is fp16 or int8. */
   private storage(rank: number): InitializerOptions {
-    return this.dtype === 'fp16' && rank >= 2 ? { storeAs: 'float16' } : {};
+    return this.dtype !== 'fp32' && rank >= 2 ? { storeAs: 'float16' } : {};
   }
 
   /**
@@ -73,6 +109,29 @@ export class WeightStore {
     if (g.has(stored)) return stored;
     const [rows, cols] = this.shape(name) as [number, number];
     return g.initializer(stored, 'float32', [cols, rows], async () => transpose2d(await this.read(name), rows, cols), this.storage(2));
+  }
+
+  /**
+   * Adds the Linear weight `name` quantised per output channel ({@link quantizeLinearPerChannel}) as two
+   * initializers, computed once when the first of them is written.
+   */
+  quantizedLinearWeight(g: GraphBuilder, name: string): QuantizedLinear {
+    const weight = `${name}::int8`;
+    const scale = `${name}::scale`;
+    if (g.has(weight)) return { weight, scale };
+    const [rows, cols] = this.shape(name) as [number, number];
+    let pending: Promise<{ q: Int8Array; scale: Float32Array }> | undefined;
+    let taken = 0;
+    // Both initializers come from one pass; drop it once both have been written.
+    const take = async <K extends 'q' | 'scale'>(key: K): Promise<{ q: Int8Array; scale: Float32Array }[K]> => {
+      pending ??= this.read(name).then((w) => quantizeLinearPerChannel(w, rows, cols));
+      const value = (await pending)[key];
+      if (++taken === 2) pending = undefined;
+      return value;
+    };
+    g.initializer(weight, 'int8', [cols, rows], () => take('q'));
+    g.initializer(scale, 'float32', [rows], () => take('scale'));
+    return { weight, scale };
   }
 
   /** Adds an initializer computed from parameters at write time (e.g. resized position embeddings). */

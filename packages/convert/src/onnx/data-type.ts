@@ -13,6 +13,7 @@ export type OnnxDataType = TensorDType;
 export const ONNX_DATA_TYPE_CODES: Readonly<Record<OnnxDataType, number>> = {
   float32: 1,
   uint8: 2,
+  int8: 3,
   int32: 6,
   int64: 7,
   bool: 9,

@@ -46,6 +46,7 @@ const TYPE_CTORS: Readonly<Record<OnnxDataType, abstract new (...args: never[]) 
   float16: Uint16Array,
   int64: BigInt64Array,
   int32: Int32Array,
+  int8: Int8Array,
   uint8: Uint8Array,
   bool: Uint8Array,
 };
@@ -74,6 +75,7 @@ export class GraphBuilder {
   private readonly defined = new Set<string>();
   private readonly constants = new Map<string, string>();
   private readonly counters = new Map<string, number>();
+  private readonly domains = new Set<string>();
   private scopePrefix = '';
   private nodeCount = 0;
 
@@ -133,15 +135,17 @@ export class GraphBuilder {
    * Adds a node with `count` outputs; returns their names. `outputs` names them explicitly (else they are
    * derived from the op type). An empty string in `inputs` marks an omitted optional input.
    */
-  opN(opType: string, inputs: readonly string[], count: number, attributes: Attributes = {}, outputs?: readonly string[]): string[] {
+  opN(opType: string, inputs: readonly string[], count: number, attributes: Attributes = {}, outputs?: readonly string[], domain = ''): string[] {
     for (const input of inputs) {
       if (input !== '' && !this.defined.has(input)) {
         throw new Error(`ONNX graph '${this.name}': ${opType} uses '${input}' before it is defined.`);
       }
     }
     const names = outputs ? outputs.map((n) => this.define(n)) : Array.from({ length: count }, () => this.define(this.freshName(opType)));
+    if (domain !== '') this.domains.add(domain);
     this.nodes.push({
       opType,
+      ...(domain === '' ? {} : { domain }),
       name: this.freshNodeName(opType),
       input: [...inputs],
       output: names,
@@ -158,6 +162,20 @@ export class GraphBuilder {
   /** Adds a node with one output; returns its name (`output` names it explicitly). */
   op(opType: string, inputs: readonly string[], attributes: Attributes = {}, output?: string): string {
     return this.opN(opType, inputs, 1, attributes, output === undefined ? undefined : [output])[0]!;
+  }
+
+  /**
+   * Adds a node of an operator outside the default ONNX domain (e.g. onnxruntime's `com.microsoft` contrib ops);
+   * returns its output name. The model then imports that domain (see {@link GraphBuilder.customDomains}).
+   */
+  opDomain(domain: string, opType: string, inputs: readonly string[], attributes: Attributes = {}, output?: string): string {
+    if (domain === '') throw new Error(`ONNX graph '${this.name}': opDomain needs a non-default domain (use op for '${opType}').`);
+    return this.opN(opType, inputs, 1, attributes, output === undefined ? undefined : [output], domain)[0]!;
+  }
+
+  /** The non-default operator domains the graph's nodes use, sorted. */
+  customDomains(): string[] {
+    return [...this.domains].sort();
   }
 
   /**

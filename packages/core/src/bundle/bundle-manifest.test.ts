@@ -47,7 +47,7 @@ describe('parseBundleManifest', () => {
     ['a bad digest', { ...manifest(), files: { ...(manifest().files as object), config: { ...file('config.json'), sha256: 'XYZ' } } }, /files\.config\.sha256/],
     ['a path escaping the bundle', { ...manifest(), files: { ...(manifest().files as object), config: file('../etc/passwd') } }, /files\.config\.path/],
     ['an absolute path', { ...manifest(), files: { ...(manifest().files as object), config: file('/etc/passwd') } }, /files\.config\.path/],
-    ['a bad dtype', { ...manifest(), dtype: 'int8' }, /dtype/],
+    ['a bad dtype', { ...manifest(), dtype: 'int4' }, /dtype/],
     ['a zero image size', { ...manifest(), imageSize: { height: 0, width: 352 } }, /imageSize\.height/],
     ['no tokenizer files', { ...manifest(), files: { ...(manifest().files as object), tokenizer: [] } }, /files\.tokenizer/],
     ['a bad tensor dtype', { ...manifest(), graphs: { ...(manifest().graphs as object), decoder: { ...file('d.onnx'), inputs: [{ name: 'x', type: 'float64', dims: [] }], outputs: [] } } }, /graphs\.decoder\.inputs\[0\]\.type/],

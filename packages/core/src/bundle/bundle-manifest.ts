@@ -53,6 +53,21 @@ export interface BundleGraphEntry extends BundleFileEntry {
   readonly outputs: readonly TensorSpec[];
 }
 
+/**
+ * How a bundle's weights are stored: `fp32`; `fp16` (matrices stored as float16, computed in float32); or `int8`
+ * (every Linear layer's matrix quantised per output channel to int8, run with onnxruntime's
+ * `DynamicQuantizeMatMul`, which quantises activations per call; other tables and kernels stored as float16).
+ */
+export type BundleWeightDType = 'fp32' | 'fp16' | 'int8';
+
+/** Every {@link BundleWeightDType}, in order of decreasing precision. */
+export const BUNDLE_WEIGHT_DTYPES: readonly BundleWeightDType[] = ['fp32', 'fp16', 'int8'];
+
+/** True when `value` is one of {@link BUNDLE_WEIGHT_DTYPES}. */
+export function isBundleWeightDType(value: unknown): value is BundleWeightDType {
+  return (BUNDLE_WEIGHT_DTYPES as readonly unknown[]).includes(value);
+}
+
 /** `manifest.json` of an ONNX bundle (format version 1 or 2; see @clipseg/convert's README). */
 export interface BundleManifest {
   /** Always {@link BUNDLE_FORMAT}. */
@@ -63,8 +78,8 @@ export interface BundleManifest {
   readonly createdBy: string;
   /** The checkpoint the bundle was converted from. */
   readonly source: { readonly files: readonly BundleFileEntry[] };
-  /** How weights are stored: `fp32`, or `fp16` (computed in fp32). */
-  readonly dtype: 'fp32' | 'fp16';
+  /** How weights are stored: see {@link BundleWeightDType}. */
+  readonly dtype: BundleWeightDType;
   /** The image size the vision graphs take (pixel_values are [batch, 3, height, width]). */
   readonly imageSize: ImageSize;
   /**
@@ -90,7 +105,7 @@ export interface BundleManifest {
 /** Name of the tensor in the `files.positionEmbeddings` safetensors file. */
 export const POSITION_EMBEDDINGS_TENSOR = 'position_embedding';
 
-const DTYPES: ReadonlySet<string> = new Set<TensorDType>(['float32', 'float16', 'int64', 'int32', 'uint8', 'bool']);
+const DTYPES: ReadonlySet<string> = new Set<TensorDType>(['float32', 'float16', 'int64', 'int32', 'int8', 'uint8', 'bool']);
 
 function invalid(path: string, what: string): BundleError {
   return new BundleError('BUNDLE_MANIFEST_INVALID', `manifest.json: ${path} ${what}. Re-convert the checkpoint to get a valid bundle.`, { details: { path } });
@@ -154,7 +169,7 @@ export function parseBundleManifest(json: string | unknown): BundleManifest {
     );
   }
   if (typeof o.createdBy !== 'string') throw invalid('createdBy', 'must be a string');
-  if (o.dtype !== 'fp32' && o.dtype !== 'fp16') throw invalid('dtype', "must be 'fp32' or 'fp16'");
+  if (!isBundleWeightDType(o.dtype)) throw invalid('dtype', `must be ${BUNDLE_WEIGHT_DTYPES.map((d) => `'${d}'`).join(', ')}`);
   const size = object(o.imageSize, 'imageSize');
   for (const k of ['height', 'width'] as const) {
     if (typeof size[k] !== 'number' || !Number.isSafeInteger(size[k]) || (size[k] as number) <= 0) throw invalid(`imageSize.${k}`, 'must be a positive integer');

@@ -66,6 +66,7 @@ export const SAFETENSORS_TO_TENSOR_DTYPE: Readonly<Partial<Record<SafetensorsDTy
   BF16: 'float32',
   I64: 'int64',
   I32: 'int32',
+  I8: 'int8',
   U8: 'uint8',
   BOOL: 'bool',
 };
@@ -76,6 +77,7 @@ export const TENSOR_TO_SAFETENSORS_DTYPE: Readonly<Record<TensorDType, Safetenso
   float16: 'F16',
   int64: 'I64',
   int32: 'I32',
+  int8: 'I8',
   uint8: 'U8',
   bool: 'BOOL',
 };

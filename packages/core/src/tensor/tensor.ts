@@ -1,7 +1,7 @@
 import { ClipSegError } from '../errors.js';
 
 /** Element types a {@link Tensor} can hold; names match onnxruntime-common. */
-export type TensorDType = 'float32' | 'float16' | 'int64' | 'int32' | 'uint8' | 'bool';
+export type TensorDType = 'float32' | 'float16' | 'int64' | 'int32' | 'int8' | 'uint8' | 'bool';
 
 /** Maps each {@link TensorDType} to the typed array that stores it. */
 export interface TensorDataTypeMap {
@@ -10,6 +10,7 @@ export interface TensorDataTypeMap {
   float16: Uint16Array;
   int64: BigInt64Array;
   int32: Int32Array;
+  int8: Int8Array;
   uint8: Uint8Array;
   /** One byte per element, 0 or 1. */
   bool: Uint8Array;
@@ -41,6 +42,7 @@ export const TENSOR_ARRAY_TYPES = {
   float16: Uint16Array,
   int64: BigInt64Array,
   int32: Int32Array,
+  int8: Int8Array,
   uint8: Uint8Array,
   bool: Uint8Array,
 } as const;
@@ -51,6 +53,7 @@ export const DTYPE_BYTES: Readonly<Record<TensorDType, number>> = {
   float16: 2,
   int64: 8,
   int32: 4,
+  int8: 1,
   uint8: 1,
   bool: 1,
 };

@@ -1,6 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DEFAULT_HUB_ENDPOINT, HubError, fetchHubModelInfo, hubFileUrl, parseHubRepoRef, selectCheckpointFiles, shardFiles, type HubFile } from '@clipseg/core';
+import { DEFAULT_HUB_ENDPOINT, HubError, fetchHubModelInfo, hubFileUrl, parseHubRepoRef, selectCheckpointFiles, shardFiles, type BundleWeightDType, type HubFile } from '@clipseg/core';
 import { convertCheckpoint } from '@clipseg/convert';
 import { directoryFileSet } from '../files/directory-file-set.js';
 import { hashFileNode, sha256Node } from '../io/hash-file-node.js';
@@ -20,7 +20,7 @@ export interface PullOptions {
   /** Use only what is cached; never touch the network. */
   readonly offline?: boolean;
   /** Bundle weight storage; default fp32. */
-  readonly dtype?: 'fp32' | 'fp16';
+  readonly dtype?: BundleWeightDType;
   /** Progress: a step name and, for downloads, bytes done / total. */
   readonly onProgress?: (step: string, done?: number, total?: number) => void;
   /** Called once if another process is pulling the same repo and we wait. */
@@ -43,7 +43,7 @@ const exists = (path: string) =>
     () => false,
   );
 
-async function convertInto(checkpointDir: string, bundleDir: string, dtype: 'fp32' | 'fp16', onProgress: PullOptions['onProgress']): Promise<void> {
+async function convertInto(checkpointDir: string, bundleDir: string, dtype: BundleWeightDType, onProgress: PullOptions['onProgress']): Promise<void> {
   if (await exists(join(bundleDir, 'manifest.json'))) return;
   onProgress?.('converting to an ONNX bundle');
   const bundle = await convertCheckpoint(directoryFileSet(checkpointDir), {

@@ -33,4 +33,16 @@ describe.skipIf(!hasGoldens)(`convertInBrowser ${NEEDS_SHARED}`, () => {
     const { manifest } = await convertInBrowser(files, { dtype: 'fp16', cache: false });
     expect(manifest.dtype).toBe('fp16');
   });
+
+  it('converts to int8 weights, and onnxruntime-web runs them close to the goldens', async () => {
+    const files = await Promise.all(CHECKPOINT.map(async (name) => new File([(await fetchFixture(`shared/golden/clipseg-tiny-refined/${name}`)) as Uint8Array<ArrayBuffer>], name)));
+    const converted = await convertInBrowser(files, { dtype: 'int8', cache: false });
+    expect(converted.manifest.dtype).toBe('int8');
+    const seg = await loadCLIPSeg(converted.files, { backend: createWasmBackend({ wasmPaths: ortUrl }) });
+    const result = await seg.segmentImage(await decodeImage(await fetchFixture('shared/images/synthetic_random_500x333.png')), 'a cat');
+    // int8 is not the reference (the fp32 graphs are): a sanity bound on logits that range about ±6.
+    expect(maxAbsDiff(result.logits.data, await goldenFloats('e.logits'))).toBeLessThan(0.5);
+    await seg.dispose();
+  });
 });
+

@@ -48,6 +48,14 @@ describe('clipseg init-random + convert', () => {
     expect(leftovers()).toEqual([]);
   });
 
+  it('converts with int8 weights (each graph loaded in onnxruntime before the bundle is written)', async () => {
+    const converted = await cli('convert', 'ckpt', 'bundle-int8', '--dtype', 'int8');
+    expect(converted.code, converted.stderr).toBe(0);
+    expect(converted.stderr).toMatch(/int8/);
+    expect(parseBundleManifest(readFileSync(join(work, 'bundle-int8/manifest.json'), 'utf8')).dtype).toBe('int8');
+    expect(leftovers()).toEqual([]);
+  });
+
   it('leaves nothing behind when the checkpoint is corrupt', async () => {
     cpSync(join(work, 'ckpt'), join(work, 'broken'), { recursive: true });
     const weights = readFileSync(join(work, 'broken/model.safetensors'));
@@ -61,7 +69,7 @@ describe('clipseg init-random + convert', () => {
 
   it('gives usage and input errors', async () => {
     expect((await cli('convert', 'ckpt')).code).toBe(2);
-    expect((await cli('convert', 'ckpt', 'x', '--dtype', 'int8')).stderr).toMatch(/--dtype must be fp32 or fp16/);
+    expect((await cli('convert', 'ckpt', 'x', '--dtype', 'int4')).stderr).toMatch(/--dtype must be fp32, fp16, int8; got 'int4'/);
     expect((await cli('convert', 'ckpt', 'x', '--image-size', 'big')).stderr).toMatch(/--image-size must be N or HxW/);
     expect((await cli('convert', 'ckpt', 'x', '--image-size', '350')).stderr).toMatch(/^error\[CONVERT_INVALID_OPTIONS\]/);
     expect((await cli('convert', 'nowhere', 'x')).stderr).toMatch(/^error\[CLI_INPUT_NOT_FOUND\]/);

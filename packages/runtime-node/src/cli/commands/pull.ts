@@ -1,3 +1,4 @@
+import { BUNDLE_WEIGHT_DTYPES, isBundleWeightDType } from '@clipseg/core';
 import { parseArgs } from 'node:util';
 import { cacheDir } from '../../cache/cache-dir.js';
 import { pullModel } from '../../hub/pull-model.js';
@@ -6,7 +7,7 @@ import type { Command } from '../command.js';
 import { withUsageErrors } from '../parse-options.js';
 import { ProgressBar } from '../progress.js';
 
-const usage = `Usage: clipseg pull OWNER/NAME[@REVISION] [--offline] [--dtype fp32|fp16] [--json]
+const usage = `Usage: clipseg pull OWNER/NAME[@REVISION] [--offline] [--dtype fp32|fp16|int8] [--json]
 
 Downloads a CLIPSeg checkpoint from the Hugging Face Hub (config, tokenizer,
 model.safetensors — or sharded safetensors, or pytorch_model.bin through the
@@ -34,7 +35,7 @@ export const pullCommand: Command = {
     );
     if (positionals.length !== 1) throw new CliError('CLI_USAGE', 'Give exactly one OWNER/NAME[@REVISION].');
     const dtype = values.dtype;
-    if (dtype !== 'fp32' && dtype !== 'fp16') throw new CliError('CLI_USAGE', `--dtype must be fp32 or fp16, got '${dtype}'.`);
+    if (!isBundleWeightDType(dtype)) throw new CliError('CLI_USAGE', `--dtype must be ${BUNDLE_WEIGHT_DTYPES.join(', ')}; got '${dtype}'.`);
     const bar = new ProgressBar(io);
     let pulled;
     try {
