@@ -2,7 +2,7 @@
 // CLIP vocabulary when ../shared has it), its bundle and its single-graph folder, a test image, and a description of
 // the machine and the library versions.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -37,23 +37,37 @@ function clipseg(args: string[]): void {
   execFileSync(process.execPath, ['--conditions=clipseg-source', '--import', 'tsx', CLI, ...args], { stdio: ['ignore', 'ignore', 'inherit'] });
 }
 
+/** Weight storage the benchmarks compare: fp32, or int8 Linear layers (`clipseg convert --dtype int8`). */
+export type BenchDType = 'fp32' | 'int8';
+
 /**
- * Writes `work/ckpt` (random `preset` checkpoint), `work/bundle` (clipseg bundle) and `work/single` (single-graph
- * folder), unless a previous run left them complete (`work/.ready`).
+ * Writes `work/ckpt` (random `preset` checkpoint), then `work/bundle` (clipseg bundle) and `work/single`
+ * (single-graph folder) — `bundle-int8` / `single-int8` for int8 — unless a previous run left them complete
+ * (`work/.ready`, `work/.ready-int8`). Every graph change reaches both folders: they come from the same builders.
  */
-export async function prepare(work: string, preset: string): Promise<BenchInputs> {
+export async function prepare(work: string, preset: string, dtype: BenchDType = 'fp32'): Promise<BenchInputs> {
   mkdirSync(work, { recursive: true });
   const shared = sharedDir();
+  const suffix = dtype === 'fp32' ? '' : `-${dtype}`;
   const stamp = join(work, '.ready');
+  const dtypeStamp = join(work, `.ready${suffix}`);
   let prepareSeconds: number | undefined;
+  const started = performance.now();
   if (!existsSync(stamp) || readFileSync(stamp, 'utf8') !== preset) {
-    const started = performance.now();
     const tokenizer = shared ? ['--tokenizer-from', join(shared, 'clip-bpe')] : [];
-    console.error(`preparing ${work}: random ${preset} checkpoint, bundle and single-graph folder …`);
+    console.error(`preparing ${work}: random ${preset} checkpoint, fp32 bundle and single-graph folder …`);
+    rmSync(join(work, '.ready-int8'), { force: true });
     clipseg(['init-random', '--preset', preset, ...tokenizer, '--force', join(work, 'ckpt')]);
     clipseg(['convert', join(work, 'ckpt'), join(work, 'bundle'), '--force']);
     clipseg(['convert', join(work, 'ckpt'), join(work, 'single'), '--layout', 'single', '--force']);
     writeFileSync(stamp, preset);
+    prepareSeconds = Math.round((performance.now() - started) / 100) / 10;
+  }
+  if (dtype !== 'fp32' && (!existsSync(dtypeStamp) || readFileSync(dtypeStamp, 'utf8') !== preset)) {
+    console.error(`preparing ${work}: ${dtype} bundle and single-graph folder …`);
+    clipseg(['convert', join(work, 'ckpt'), join(work, `bundle${suffix}`), '--dtype', dtype, '--force']);
+    clipseg(['convert', join(work, 'ckpt'), join(work, `single${suffix}`), '--layout', 'single', '--dtype', dtype, '--force']);
+    writeFileSync(dtypeStamp, preset);
     prepareSeconds = Math.round((performance.now() - started) / 100) / 10;
   }
   let image = shared ? join(shared, 'images/clipseg_example_image.jpg') : join(work, 'example-scene.png');
@@ -62,8 +76,8 @@ export async function prepare(work: string, preset: string): Promise<BenchInputs
     writeFileSync(image, await encodePng(exampleScene(640, 480)));
   }
   return {
-    bundle: join(work, 'bundle'),
-    single: join(work, 'single'),
+    bundle: join(work, `bundle${suffix}`),
+    single: join(work, `single${suffix}`),
     image,
     imageName: image.startsWith(work) ? 'example scene 640×480 (drawn)' : 'shared/images/clipseg_example_image.jpg',
     tokenizer: shared ? 'CLIP (shared/clip-bpe)' : 'synthetic byte-level (../shared absent: longer token sequences)',
