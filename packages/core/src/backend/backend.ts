@@ -80,6 +80,11 @@ export interface Backend {
   /** Stable name, for example `onnxruntime-node`. */
   readonly name: string;
   /**
+   * True when `createSession` accepts a path on the local file system as its string source (onnxruntime-node):
+   * the pipeline then hands it bundle files by path, which saves reading them into memory first.
+   */
+  readonly readsFilePaths?: boolean;
+  /**
    * Loads a model.
    *
    * @throws BackendError `BACKEND_INVALID_MODEL` when the model cannot be parsed or loaded

@@ -15,6 +15,12 @@ export interface FileSet {
    * when it does not exist. Optional: {@link openSource} falls back to `readBytes`.
    */
   open?(name: string): Promise<ByteSource | undefined>;
+  /**
+   * The file's path on the local file system, when it has one (it may not exist). Optional: with a backend that
+   * reads files itself ({@link Backend.readsFilePaths}, onnxruntime-node), graphs are then loaded from the path
+   * instead of being read into memory first.
+   */
+  filePath?(name: string): string | undefined;
 }
 
 /** Opens a file of a {@link FileSet} for random access (lazily where the set supports it). */

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { BUNDLE_FORMAT_VERSION } from '../bundle/bundle-manifest.js';
-import { memoryFileSet } from '../loading/file-set.js';
+import type { Backend } from '../backend/backend.js';
+import { memoryFileSet, type FileSet } from '../loading/file-set.js';
 import { CLIPSeg } from './clipseg.js';
 import { createFakeBackend, createFakeBundle, type FakeBackendOptions, type FakeBundle } from './testing/fake-clipseg-bundle.js';
 import { fakeImageAdapter } from './testing/fake-image-adapter.js';
@@ -36,7 +37,44 @@ const load = (files: Record<string, Uint8Array>, options: { verify?: 'none' | 's
 
 const without = (files: Record<string, Uint8Array>, name: string) => Object.fromEntries(Object.entries(files).filter(([n]) => n !== name));
 
+/** A fake backend that also reads "file paths" (served from `files`), logging what each createSession got. */
+function pathReadingBackend(files: Record<string, Uint8Array>) {
+  const inner = createFakeBackend();
+  const sources: string[] = [];
+  const backend: Backend = {
+    name: 'fake-path-reader',
+    readsFilePaths: true,
+    createSession(source, options) {
+      sources.push(typeof source === 'string' ? source : 'bytes');
+      return inner.createSession(typeof source === 'string' ? files[source.replace('/disk/', '')]! : source, options);
+    },
+  };
+  return { backend, sources };
+}
+
 describe('CLIPSeg.load', () => {
+  it.each([
+    ['size', ['/disk/text_encoder.onnx', '/disk/vision_encoder.onnx', '/disk/decoder.onnx']],
+    ['none', ['/disk/text_encoder.onnx', '/disk/vision_encoder.onnx', '/disk/decoder.onnx']],
+    ['sha256', ['bytes', 'bytes', 'bytes']],
+  ] as const)('hands a backend that reads files the graph paths (verify %s), unless they must be hashed', async (verify, expected) => {
+    const bundle = createFakeBundle();
+    const { backend, sources } = pathReadingBackend(bundle.files);
+    const files: FileSet = { ...memoryFileSet(bundle.files, '/disk'), filePath: (name) => `/disk/${name}` };
+    const seg = await CLIPSeg.load(files, backend, { images: fakeImageAdapter(), verify });
+    expect([...sources].sort()).toEqual([...expected].sort());
+    await seg.dispose();
+  });
+
+  it('still checks the size of a graph it hands over by path', async () => {
+    const bundle = createFakeBundle();
+    const files = { ...bundle.files, 'decoder.onnx': Uint8Array.of(...bundle.files['decoder.onnx']!, 0) };
+    const { backend, sources } = pathReadingBackend(files);
+    const set: FileSet = { ...memoryFileSet(files, '/disk'), filePath: (name) => `/disk/${name}` };
+    await expect(CLIPSeg.load(set, backend, { images: fakeImageAdapter() })).rejects.toMatchObject({ code: 'BUNDLE_INTEGRITY' });
+    expect(sources).not.toContain('/disk/decoder.onnx');
+  });
+
   it('loads a bundle, exposing its config, preprocessing, tokenizer, manifest and sessions', async () => {
     const bundle = createFakeBundle();
     const { loading, backend } = load(bundle.files, { verify: 'sha256' });

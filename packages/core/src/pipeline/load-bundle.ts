@@ -1,4 +1,4 @@
-import type { AbortSignalLike, Backend, Session, SessionOptions } from '../backend/backend.js';
+import type { AbortSignalLike, Backend, ModelSource, Session, SessionOptions } from '../backend/backend.js';
 import type { BundleGraphName, BundleManifest } from '../bundle/bundle-manifest.js';
 import { CLIPSegConfig } from '../config/clipseg-config.js';
 import { ViTImageProcessorConfig } from '../config/preprocessor-config.js';
@@ -96,9 +96,18 @@ export async function createGraphSession(
   options: LoadBundleOptions,
 ): Promise<Session> {
   const entry = manifest.graphs[graph];
-  const bytes = await readVerified(files, entry, options.verify);
+  // A backend that reads files itself gets the path (no copy of the graph through memory) unless the bytes must
+  // be hashed anyway; the size check still runs first.
+  const path = backend.readsFilePaths === true && options.verify !== 'sha256' ? files.filePath?.(entry.path) : undefined;
+  let source: ModelSource;
+  if (path !== undefined) {
+    await checkFile(files, entry, options.verify);
+    source = path;
+  } else {
+    source = await readVerified(files, entry, options.verify);
+  }
   throwIfAborted(options.signal);
-  const session = await backend.createSession(bytes, options.sessionOptions);
+  const session = await backend.createSession(source, options.sessionOptions);
   try {
     checkSessionIO(graph, session, entry);
   } catch (error) {

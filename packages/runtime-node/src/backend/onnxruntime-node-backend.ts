@@ -122,6 +122,7 @@ export function createNodeBackend(backendOptions: NodeBackendOptions = {}): Back
   const spinning = backendOptions.intraOpSpinning ?? false;
   return {
     name: BACKEND_NAME,
+    readsFilePaths: true,
     async createSession(model: ModelSource, options?: SessionOptions): Promise<Session> {
       const wanted = (options?.executionProviders ?? ['cpu']).map((p) => p.toLowerCase());
       const available = new Set(availableExecutionProviders());

@@ -8,7 +8,10 @@ function missing(error: unknown): boolean {
   return errno(error) === 'ENOENT' || errno((error as { cause?: unknown }).cause) === 'ENOENT';
 }
 
-/** A core `FileSet` over a directory on disk; `open` reads large files lazily through a file handle. */
+/**
+ * A core `FileSet` over a directory on disk; `open` reads large files lazily through a file handle, and `filePath`
+ * lets onnxruntime-node load graphs from disk itself.
+ */
 export function directoryFileSet(dir: string): FileSet {
   const root = resolve(dir);
   return {
@@ -20,6 +23,9 @@ export function directoryFileSet(dir: string): FileSet {
         if (missing(error)) return undefined;
         throw error;
       }
+    },
+    filePath(name) {
+      return join(root, name);
     },
     async open(name) {
       try {
