@@ -34,6 +34,8 @@ export type { BinaryMask, Mask, SoftMask } from './mask/mask.js';
 // Post-processing
 export { logitsToMasks, sigmoid } from './postprocess/logits.js';
 export type { LogitsToMasksOptions } from './postprocess/logits.js';
+export { logitsToBinaryMasks } from './postprocess/logits-to-binary-masks.js';
+export type { LogitsToBinaryMasksOptions } from './postprocess/logits-to-binary-masks.js';
 export { resizeMask } from './postprocess/resize-mask.js';
 export { thresholdMask } from './postprocess/threshold.js';
 export { gaussianKernel } from './postprocess/gaussian.js';

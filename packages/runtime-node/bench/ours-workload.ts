@@ -3,7 +3,7 @@
 //   node --conditions=clipseg-source --import tsx bench/ours-workload.ts --bundle DIR --image FILE [--threads 2] [--warmup 2] [--runs 7]
 //        [--session-config JSON]
 import { parseArgs } from 'node:util';
-import { logitsToMasks, thresholdMask } from '@clipseg/processor';
+import { logitsToBinaryMasks } from '@clipseg/processor';
 import * as ort from 'onnxruntime-node';
 import { decodeImage } from '../src/image/decode-image.js';
 import { loadCLIPSeg } from '../src/pipeline/load-clipseg.js';
@@ -69,7 +69,7 @@ const newPrompt = stats(
   await timeRuns(
     async () => {
       const result = await seg.segment(handle, NEW_PROMPT);
-      logitsToMasks(result.logits, { size: result.imageSize }).map((m) => thresholdMask(m, 0.5));
+      logitsToBinaryMasks(result.logits, { size: result.imageSize, threshold: 0.5 });
     },
     warmup,
     runs,
@@ -83,7 +83,7 @@ const embedding = (await seg.embed(NEW_PROMPT)).data;
 const newPromptParts = {
   text: stats(await timeRuns(() => seg.embed(NEW_PROMPT), warmup, runs, guard)),
   decoder: stats(await timeRuns(() => seg.segment(handle, { embedding }), warmup, runs, guard)),
-  masks: stats(await timeRuns(async () => logitsToMasks(probeResult.logits, { size: probeResult.imageSize }).map((m) => thresholdMask(m, 0.5)), warmup, runs, guard)),
+  masks: stats(await timeRuns(async () => logitsToBinaryMasks(probeResult.logits, { size: probeResult.imageSize, threshold: 0.5 }), warmup, runs, guard)),
 };
 handle.dispose();
 
@@ -96,7 +96,7 @@ for (const k of PROMPT_COUNTS) {
       async () => {
         const decoded = await decodeImage(values.image!);
         const result = await seg.segmentImage(decoded, prompts);
-        logitsToMasks(result.logits, { size: result.imageSize }).map((m) => thresholdMask(m, 0.5));
+        logitsToBinaryMasks(result.logits, { size: result.imageSize, threshold: 0.5 });
       },
       warmup,
       runs,

@@ -5,7 +5,7 @@
 import { basename, dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createTensor } from '@clipseg/core';
-import { logitsToMasks, thresholdMask } from '@clipseg/processor';
+import { logitsToBinaryMasks } from '@clipseg/processor';
 import { AutoImageProcessor, AutoTokenizer, CLIPSegForImageSegmentation, env, RawImage, type Tensor } from '@huggingface/transformers';
 import { BENCH_PROMPTS, NEW_PROMPT, PROMPT_COUNTS, peakRssMb, stats, timeOnce, timeRuns, type Stats, type WorkloadResult } from './bench-stats.js';
 import { cleanRunGuard, ForeignLoad } from './cpu-load.js';
@@ -51,7 +51,7 @@ async function call(prompts: readonly string[]): Promise<Tensor> {
   const { logits } = (await model({ ...text, ...pixels })) as { logits: Tensor };
   const size = { width: image.width, height: image.height };
   const dims = logits.dims as number[];
-  logitsToMasks(createTensor('float32', [dims[0]!, dims[1]!, dims[2]!], logits.data as Float32Array), { size }).map((m) => thresholdMask(m, 0.5));
+  logitsToBinaryMasks(createTensor('float32', [dims[0]!, dims[1]!, dims[2]!], logits.data as Float32Array), { size, threshold: 0.5 });
   return logits;
 }
 

@@ -28,7 +28,8 @@ export interface LogitsToMasksOptions {
   readonly sigmoid?: boolean;
 }
 
-function splitLogits(logits: Tensor | Float32Array, logitsSize: ImageSize | undefined): SoftMask[] {
+/** The logit maps of a tensor or bare array, as views. @internal */
+export function splitLogits(logits: Tensor | Float32Array, logitsSize: ImageSize | undefined): SoftMask[] {
   const bad = (message: string): never => {
     throw new ProcessorError('PROCESSOR_INVALID_SHAPE', message);
   };
@@ -57,6 +58,22 @@ function splitLogits(logits: Tensor | Float32Array, logitsSize: ImageSize | unde
 }
 
 /**
+ * Each logit map with its resized version (the map itself when the size does not change).
+ * @internal
+ */
+export function resizedLogits(logits: Tensor | Float32Array, options: Pick<LogitsToMasksOptions, 'size' | 'logitsSize'>): { map: SoftMask; resized: SoftMask }[] {
+  const maps = splitLogits(logits, options.logitsSize);
+  const sizes = options.size;
+  if (Array.isArray(sizes) && sizes.length !== maps.length) {
+    throw new ProcessorError('PROCESSOR_INVALID_SHAPE', `Got ${sizes.length} output sizes for ${maps.length} logit maps; give one size or one per map.`);
+  }
+  return maps.map((map, i) => {
+    const size = Array.isArray(sizes) ? (sizes as readonly ImageSize[])[i]! : (sizes as ImageSize | undefined);
+    return { map, resized: size === undefined || (size.width === map.width && size.height === map.height) ? map : resizeMask(map, size) };
+  });
+}
+
+/**
  * Turns CLIPSeg logits into one {@link SoftMask} per prompt, as HF's examples do: resize the **logits** to the
  * image size with {@link resizeMask} (PyTorch's bilinear, `align_corners=False`), then apply the {@link sigmoid}.
  *
@@ -65,14 +82,7 @@ function splitLogits(logits: Tensor | Float32Array, logitsSize: ImageSize | unde
  *   length, `PROCESSOR_INVALID_ARGUMENT` for a bad size
  */
 export function logitsToMasks(logits: Tensor | Float32Array, options: LogitsToMasksOptions = {}): SoftMask[] {
-  const maps = splitLogits(logits, options.logitsSize);
-  const sizes = options.size;
-  if (Array.isArray(sizes) && sizes.length !== maps.length) {
-    throw new ProcessorError('PROCESSOR_INVALID_SHAPE', `Got ${sizes.length} output sizes for ${maps.length} logit maps; give one size or one per map.`);
-  }
-  return maps.map((map, i) => {
-    const size = Array.isArray(sizes) ? (sizes as readonly ImageSize[])[i]! : (sizes as ImageSize | undefined);
-    const resized = size === undefined || (size.width === map.width && size.height === map.height) ? map : resizeMask(map, size);
+  return resizedLogits(logits, options).map(({ map, resized }) => {
     const data = options.sigmoid === false ? (resized === map ? map.data.slice() : resized.data) : sigmoid(resized.data);
     return { width: resized.width, height: resized.height, data };
   });

@@ -5,7 +5,7 @@
 import { decodeImage, loadCLIPSeg, probeWebGpuAdapter } from '@clipseg/runtime-web';
 import { createWasmBackend } from '@clipseg/runtime-web/wasm';
 import { createWebGpuBackend } from '@clipseg/runtime-web/webgpu';
-import { logitsToMasks, thresholdMask } from '@clipseg/processor';
+import { logitsToBinaryMasks } from '@clipseg/processor';
 import { BENCH_PROMPTS, NEW_PROMPT, PROMPT_COUNTS, stats, timeOnce, timeRuns } from '../bench-stats.ts';
 
 const params = new URLSearchParams(location.search);
@@ -34,7 +34,7 @@ async function run() {
     await timeRuns(
       async () => {
         const result = await seg.segment(handle, NEW_PROMPT);
-        logitsToMasks(result.logits, { size: result.imageSize }).map((m) => thresholdMask(m, 0.5));
+        logitsToBinaryMasks(result.logits, { size: result.imageSize, threshold: 0.5 });
       },
       warmup,
       runs,
@@ -50,7 +50,7 @@ async function run() {
         async () => {
           const img = await decodeImage(image);
           const result = await seg.segmentImage(img, prompts);
-          logitsToMasks(result.logits, { size: result.imageSize }).map((m) => thresholdMask(m, 0.5));
+          logitsToBinaryMasks(result.logits, { size: result.imageSize, threshold: 0.5 });
         },
         warmup,
         runs,
