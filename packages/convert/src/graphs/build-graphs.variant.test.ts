@@ -282,6 +282,8 @@ const variantA: ClipSegGraphConfig = {
 
 const variantB: ClipSegGraphConfig = {
   ...variantA,
+  // wide enough for the decoder MLP to run in 256-wide slices (3 here)
+  decoder_intermediate_size: 768,
   extract_layers: [1],
   conditional_layer: 7,
   use_complex_transposed_convolution: true,
@@ -304,7 +306,7 @@ function expectNear(label: string, actual: ArrayLike<number>, expected: ArrayLik
 const cases = [
   { title: 'plain head, FiLM before layer 1, extract_layers [2, 0], legacy argmax pooling, erf/tanh GELU, 48×40 images', config: variantA, H: 48, W: 40, seed: 7,
     ids: [[1, 5, 33, 39, 0, 0, 0], [1, 39, 0, 4, 0, 0, 0]] },
-  { title: 'refined head, conditional_layer never reached, one extract layer, first-eos pooling, ReLU vision MLP, 32×32 images', config: variantB, H: 32, W: 32, seed: 11,
+  { title: 'refined head, conditional_layer never reached, one extract layer, first-eos pooling, ReLU vision MLP, sliced decoder MLP, 32×32 images', config: variantB, H: 32, W: 32, seed: 11,
     ids: [[1, 5, 33, 9, 9, 9, 9], [1, 9, 30, 4, 9, 2, 9]] },
 ];
 

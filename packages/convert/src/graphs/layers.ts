@@ -26,6 +26,13 @@ export interface LayerShape {
    * it measured faster: the decoder (see docs/benchmarks.md). Not with a mask.
    */
   readonly fusedAttention?: boolean;
+  /**
+   * Split the MLP's intermediate features into this many slices, each `act(x · W1[:, slice] + b1[slice]) ·
+   * W2[slice, :]`, summed: the same products, but one slice's intermediate at a time stays in cache instead of a
+   * `[tokens, intermediate]` tensor going through memory three times. Float weights only (int8 layers would
+   * quantise the input once per slice). Default 1.
+   */
+  readonly mlpSlices?: number;
 }
 
 /**
@@ -102,9 +109,21 @@ export function selfAttention(ctx: LayerContext, x: string, prefix: string, hidd
   return linear(ctx, merged, `${prefix}.out_proj`);
 }
 
-/** MLP `fc2(act(fc1(x)))`. */
-export function mlp(ctx: LayerContext, x: string, prefix: string, act: string): string {
-  return linear(ctx, activation(ctx.g, linear(ctx, x, `${prefix}.fc1`), act), `${prefix}.fc2`);
+/** MLP `fc2(act(fc1(x)))`, optionally in `slices` slices of the intermediate features (see `LayerShape.mlpSlices`). */
+export function mlp(ctx: LayerContext, x: string, prefix: string, act: string, slices = 1): string {
+  const { g, w } = ctx;
+  if (slices <= 1 || w.quantized) return linear(ctx, activation(g, linear(ctx, x, `${prefix}.fc1`), act), `${prefix}.fc2`);
+  const intermediate = w.shape(`${prefix}.fc1.weight`)[0]!;
+  if (intermediate % slices !== 0) throw new Error(`mlp: ${intermediate} intermediate features do not split into ${slices} slices (internal error).`);
+  const width = intermediate / slices;
+  let sum: string | undefined;
+  for (let j = 0; j < slices; j++) {
+    const start = j * width;
+    const hidden = g.op('Add', [g.op('MatMul', [x, w.linearWeightRows(g, `${prefix}.fc1.weight`, start, width)]), w.vectorSlice(g, `${prefix}.fc1.bias`, start, width)]);
+    const part = g.op('MatMul', [activation(g, hidden, act), w.linearWeightColumns(g, `${prefix}.fc2.weight`, start, width)]);
+    sum = sum === undefined ? part : g.op('Add', [sum, part]);
+  }
+  return g.op('Add', [sum!, w.param(g, `${prefix}.fc2.bias`)]);
 }
 
 /** Pre-norm CLIP encoder layer: `h = x + attn(LN1(x))`, `out = h + mlp(LN2(h))`. */
@@ -123,6 +142,6 @@ export function postNormLayer(ctx: LayerContext, x: string, prefix: string, shap
   return g.scope(prefix, () => {
     const attn = selfAttention(ctx, x, `${prefix}.self_attn`, shape.hidden, shape.heads, undefined, shape.fusedAttention === true);
     const h = layerNorm(ctx, g.op('Add', [x, attn]), `${prefix}.layer_norm1`, shape.eps);
-    return layerNorm(ctx, g.op('Add', [h, mlp(ctx, h, `${prefix}.mlp`, shape.activation)]), `${prefix}.layer_norm2`, shape.eps);
+    return layerNorm(ctx, g.op('Add', [h, mlp(ctx, h, `${prefix}.mlp`, shape.activation, shape.mlpSlices)]), `${prefix}.layer_norm2`, shape.eps);
   });
 }

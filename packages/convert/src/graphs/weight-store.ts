@@ -112,6 +112,40 @@ export class WeightStore {
   }
 
   /**
+   * Adds rows `start … start + count - 1` (output features) of the `[out, in]` Linear weight `name`, transposed to
+   * `[in, count]`, ready for `MatMul(x, W)` on one slice of the layer's outputs.
+   */
+  linearWeightRows(g: GraphBuilder, name: string, start: number, count: number): string {
+    const stored = `${name}::T[${start}:${start + count}]`;
+    if (g.has(stored)) return stored;
+    const [, cols] = this.shape(name) as [number, number];
+    return g.initializer(stored, 'float32', [cols, count], async () => transpose2d((await this.read(name)).subarray(start * cols, (start + count) * cols), count, cols), this.storage(2));
+  }
+
+  /**
+   * Adds columns `start … start + count - 1` (input features) of the `[out, in]` Linear weight `name`, transposed
+   * to `[count, out]`: the part of `MatMul(x, W)` that one slice of the inputs contributes.
+   */
+  linearWeightColumns(g: GraphBuilder, name: string, start: number, count: number): string {
+    const stored = `${name}::T[:, ${start}:${start + count}]`;
+    if (g.has(stored)) return stored;
+    const [rows, cols] = this.shape(name) as [number, number];
+    return g.initializer(stored, 'float32', [count, rows], async () => {
+      const w = await this.read(name);
+      const out = new Float32Array(count * rows);
+      for (let r = 0; r < rows; r++) for (let c = 0; c < count; c++) out[c * rows + r] = w[r * cols + start + c]!;
+      return out;
+    }, this.storage(2));
+  }
+
+  /** Adds elements `start … start + count - 1` of the vector parameter `name` (e.g. a slice of a bias). */
+  vectorSlice(g: GraphBuilder, name: string, start: number, count: number): string {
+    const stored = `${name}[${start}:${start + count}]`;
+    if (g.has(stored)) return stored;
+    return g.initializer(stored, 'float32', [count], async () => (await this.read(name)).slice(start, start + count));
+  }
+
+  /**
    * Adds the Linear weight `name` quantised per output channel ({@link quantizeLinearPerChannel}) as two
    * initializers, computed once when the first of them is written.
    */
