@@ -37,8 +37,8 @@ function clipseg(args: string[]): void {
   execFileSync(process.execPath, ['--conditions=clipseg-source', '--import', 'tsx', CLI, ...args], { stdio: ['ignore', 'ignore', 'inherit'] });
 }
 
-/** Weight storage the benchmarks compare: fp32, or int8 Linear layers (`clipseg convert --dtype int8`). */
-export type BenchDType = 'fp32' | 'int8';
+/** Weight storage the benchmarks compare: fp32, fp16 storage, or int8 Linear layers (`clipseg convert --dtype`). */
+export type BenchDType = 'fp32' | 'fp16' | 'int8';
 
 /**
  * Writes `work/ckpt` (random `preset` checkpoint), then `work/bundle` (clipseg bundle) and `work/single`
@@ -56,7 +56,7 @@ export async function prepare(work: string, preset: string, dtype: BenchDType = 
   if (!existsSync(stamp) || readFileSync(stamp, 'utf8') !== preset) {
     const tokenizer = shared ? ['--tokenizer-from', join(shared, 'clip-bpe')] : [];
     console.error(`preparing ${work}: random ${preset} checkpoint, fp32 bundle and single-graph folder …`);
-    rmSync(join(work, '.ready-int8'), { force: true });
+    for (const d of ['fp16', 'int8']) rmSync(join(work, `.ready-${d}`), { force: true });
     clipseg(['init-random', '--preset', preset, ...tokenizer, '--force', join(work, 'ckpt')]);
     clipseg(['convert', join(work, 'ckpt'), join(work, 'bundle'), '--force']);
     clipseg(['convert', join(work, 'ckpt'), join(work, 'single'), '--layout', 'single', '--force']);

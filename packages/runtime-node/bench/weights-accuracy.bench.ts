@@ -1,11 +1,12 @@
-// How far int8 weights (`clipseg convert --dtype int8`) move CLIPSeg's outputs from fp32, on a full-size model:
+// How far int8 weights (`clipseg convert --dtype int8`), and fp16 storage, move CLIPSeg's outputs from fp32, on a
+// full-size model:
 // logits error and correlation, and agreement of the masks at the image's size, for every image in
 // ../shared/images (or a drawn scene) × the benchmark prompts. Random weights (init-random) have the real
 // architecture and cost but not a trained model's logit scale, so the masks are judged two ways: at the 0.5
 // threshold (sigmoid(x) > 0.5, i.e. x > 0 — near a random model's median logit, the hardest case), and as each
 // prompt's top 10 % of pixels (a trained model's confident foreground is a minority of the image).
 //
-//   pnpm --filter @clipseg/runtime-node bench:int8-accuracy [--work DIR] [--json FILE]
+//   pnpm --filter @clipseg/runtime-node bench:accuracy [--work DIR] [--json FILE]
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +14,7 @@ import { parseArgs } from 'node:util';
 import { logitsToMasks } from '@clipseg/processor';
 import { decodeImage } from '../src/image/decode-image.js';
 import { loadCLIPSeg } from '../src/pipeline/load-clipseg.js';
-import { prepare, sharedDir } from './bench-setup.js';
+import { prepare, sharedDir, type BenchInputs } from './bench-setup.js';
 import { BENCH_PROMPTS } from './bench-stats.js';
 
 const { values } = parseArgs({ options: { preset: { type: 'string', default: 'rd64-refined' }, work: { type: 'string' }, json: { type: 'string' } } });
@@ -77,11 +78,18 @@ const summarise = (rows: readonly Agreement[], key: keyof Agreement) => {
 const work = values.work ?? mkdtempSync(join(tmpdir(), 'clipseg-bench-int8-'));
 try {
   const fp32 = await prepare(work, values.preset!, 'fp32');
-  const int8 = await prepare(work, values.preset!, 'int8');
+  const report: Record<string, unknown> = {};
+  for (const dtype of ['int8', 'fp16'] as const) report[dtype] = await compare(fp32, await prepare(work, values.preset!, dtype), dtype);
+  if (values.json) writeFileSync(values.json, `${JSON.stringify(report, null, 2)}\n`);
+} finally {
+  if (!values.work) rmSync(work, { recursive: true, force: true });
+}
+
+async function compare(fp32: BenchInputs, other: BenchInputs, dtype: string): Promise<unknown> {
   const shared = sharedDir();
   const images = shared ? readdirSync(join(shared, 'images')).filter((f) => /\.(png|jpe?g)$/i.test(f)).map((f) => join(shared, 'images', f)) : [fp32.image];
   const options = { sessionOptions: { intraOpNumThreads: 2 } };
-  const [a, b] = [await loadCLIPSeg(fp32.bundle, options), await loadCLIPSeg(int8.bundle, options)];
+  const [a, b] = [await loadCLIPSeg(fp32.bundle, options), await loadCLIPSeg(other.bundle, options)];
   const logitRows: Agreement[] = [];
   const maskRows: Agreement[] = [];
   const embedRows: Agreement[] = [];
@@ -100,6 +108,7 @@ try {
   const keys = ['maxAbs', 'meanAbs', 'relativeRms', 'correlation', 'iouAtHalf', 'iouTop10'] as const;
   const table = (rows: Agreement[], only: readonly (typeof keys)[number][] = keys) => Object.fromEntries(only.map((k) => [k, summarise(rows, k)]));
   const result = {
+    dtype,
     preset: values.preset,
     images: images.map((f) => f.split('/').at(-1)),
     prompts: BENCH_PROMPTS.length,
@@ -107,12 +116,10 @@ try {
     logits352: table(logitRows),
     logitsAtImageSize: table(maskRows),
   };
-  console.log(`int8 vs fp32, ${values.preset}, ${images.length} images × ${BENCH_PROMPTS.length} prompts (min / median / max over ${logitRows.length} maps):`);
+  console.log(`${dtype} vs fp32, ${values.preset}, ${images.length} images × ${BENCH_PROMPTS.length} prompts (min / median / max over ${logitRows.length} maps):`);
   for (const [name, t] of [['conditional embeddings', result.textEmbeddings], ['logits 352×352', result.logits352], ['logits at the image size', result.logitsAtImageSize]] as const) {
     console.log(`  ${name}:`);
     for (const k of keys) if (t[k]) console.log(`    ${k.padEnd(12)} ${t[k].min} / ${t[k].median} / ${t[k].max}`);
   }
-  if (values.json) writeFileSync(values.json, `${JSON.stringify(result, null, 2)}\n`);
-} finally {
-  if (!values.work) rmSync(work, { recursive: true, force: true });
+  return result;
 }
