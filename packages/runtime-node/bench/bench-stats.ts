@@ -118,6 +118,8 @@ export interface WorkloadResult {
   readonly newPrompt?: Stats;
   /** A new prompt's parts: tokenizer + text tower, decoder alone, masks alone. */
   readonly newPromptParts?: { readonly text: Stats; readonly decoder: Stats; readonly masks: Stats };
+  /** The decoder alone on an encoded image for 16 ready prompt embeddings (one call). */
+  readonly decoder16?: Stats;
   readonly e2e: Record<string, Stats>;
   readonly peakRssMb: number;
   readonly foreignLoad: number | undefined;

@@ -145,6 +145,9 @@ try {
   const rows: [string, (r: WorkloadResult) => Stats | undefined][] = [
     ['image encode', (r) => r.encode],
     ['new prompt on an encoded image', (r) => r.newPrompt],
+    ['  of which tokenizer + text tower', (r) => r.newPromptParts?.text],
+    ['  of which decoder', (r) => r.newPromptParts?.decoder],
+    ['decoder alone, 16 prompts', (r) => r.decoder16],
     ...PROMPT_COUNTS.map((k): [string, (r: WorkloadResult) => Stats | undefined] => [`1 image × ${k}, file → masks`, (r) => r.e2e[k]]),
   ];
   console.log(`\nbrowser bench: ${values.preset} ${dtype} (both sides), ${values.threads} threads, ${values.warmup} warm-up + ${values.runs} runs; ${wasm.userAgent}; cross-origin isolated: ${wasm.crossOriginIsolated}`);

@@ -85,6 +85,9 @@ const newPromptParts = {
   decoder: stats(await timeRuns(() => seg.segment(handle, { embedding }), warmup, runs, guard)),
   masks: stats(await timeRuns(async () => logitsToBinaryMasks(probeResult.logits, { size: probeResult.imageSize, threshold: 0.5 }), warmup, runs, guard)),
 };
+const embeddings16 = (await seg.embed(BENCH_PROMPTS)).data;
+const prompts16 = BENCH_PROMPTS.map((_, i) => ({ embedding: embeddings16.slice(i * embedding.length, (i + 1) * embedding.length) }));
+const decoder16 = stats(await timeRuns(() => seg.segment(handle, prompts16), warmup, runs, guard));
 handle.dispose();
 
 // End to end, from the image file to binary masks at the image's size, one image and K prompts in one call.
@@ -112,6 +115,7 @@ const result: WorkloadResult = {
   encode,
   newPrompt,
   newPromptParts,
+  decoder16,
   e2e,
   peakRssMb: peakRssMb(),
   foreignLoad: load.stop(),

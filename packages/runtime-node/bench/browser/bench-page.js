@@ -41,6 +41,15 @@ async function run() {
     ),
   );
   const probe = await seg.segment(handle, NEW_PROMPT);
+  // The parts, as the Node workload measures them: tokenizer + text tower; the decoder alone for 1 and 16 prompts.
+  const embedding = (await seg.embed(NEW_PROMPT)).data;
+  const newPromptParts = {
+    text: stats(await timeRuns(() => seg.embed(NEW_PROMPT), warmup, runs)),
+    decoder: stats(await timeRuns(() => seg.segment(handle, { embedding }), warmup, runs)),
+  };
+  const embeddings16 = (await seg.embed(BENCH_PROMPTS)).data;
+  const prompts16 = BENCH_PROMPTS.map((_, i) => ({ embedding: embeddings16.slice(i * embedding.length, (i + 1) * embedding.length) }));
+  const decoder16 = stats(await timeRuns(() => seg.segment(handle, prompts16), warmup, runs));
   handle.dispose();
   const e2e = {};
   for (const k of PROMPT_COUNTS) {
@@ -73,6 +82,8 @@ async function run() {
     loadMs: Math.round(loadMs),
     encode,
     newPrompt,
+    newPromptParts,
+    decoder16,
     e2e,
     peakRssMb: 0,
     foreignLoad: undefined,
