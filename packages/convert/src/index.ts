@@ -33,7 +33,7 @@ export type { UnpicklerLimits } from './torch/pickle-limits.js';
 
 // Graphs
 export { buildGraphs } from './graphs/build-graphs.js';
-export type { BuildGraphsOptions, BuildGraphsProgress, BuiltGraphs } from './graphs/build-graphs.js';
+export type { AttentionKind, BuildGraphsOptions, BuildGraphsProgress, BuiltGraphs } from './graphs/build-graphs.js';
 export { expectedParameters, isIgnoredTensor } from './graphs/expected-parameters.js';
 export type { ParameterShapes } from './graphs/expected-parameters.js';
 export { inspectCheckpoint, validateCheckpoint } from './graphs/validate-checkpoint.js';

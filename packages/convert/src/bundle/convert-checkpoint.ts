@@ -22,7 +22,7 @@ import {
 } from '@clipseg/core';
 import type { CheckpointReader } from '../checkpoint/checkpoint-reader.js';
 import { openCheckpoint } from '../checkpoint/open-checkpoint.js';
-import { buildGraphs, checkImageSize, checkOptionalGraphs, type BuildGraphsProgress } from '../graphs/build-graphs.js';
+import { buildGraphs, checkImageSize, checkOptionalGraphs, type AttentionKind, type BuildGraphsProgress } from '../graphs/build-graphs.js';
 import { VISION_PREFIX } from '../graphs/expected-parameters.js';
 import { ConvertError } from '../graphs/convert-error.js';
 import type { WeightDType } from '../graphs/weight-store.js';
@@ -63,8 +63,10 @@ export const POSITION_EMBEDDINGS_FILE = 'vision_position_embedding.safetensors';
 
 /** Options of {@link convertCheckpoint}. */
 export interface ConvertOptions {
-  /** How weights are stored: `fp32` (default) or `fp16` (stored in fp16, computed in fp32). */
+  /** How weights are stored: `fp32` (default), `fp16` (stored in fp16, computed in fp32) or `int8` (see `buildGraphs`). */
   readonly dtype?: WeightDType;
+  /** The decoder's attention: `fused` (default, fastest on native CPUs) or `standard` (fastest in WASM); see `buildGraphs`. */
+  readonly attention?: AttentionKind;
   /** Image size the vision graphs take; default the checkpoint's preprocessor size (352 for CIDAS). */
   readonly imageSize?: ImageSize | number;
   /**
@@ -174,6 +176,7 @@ export async function convertCheckpoint(files: FileSet, options: ConvertOptions 
     built = await buildGraphs(config, checkpoint.reader, {
       imageSize,
       dtype: options.dtype ?? 'fp32',
+      ...(options.attention === undefined ? {} : { attention: options.attention }),
       producerVersion: CONVERTER_ID,
       optionalGraphs,
       onProgress: (p) => options.onProgress?.({ phase: 'graphs', ...p }),

@@ -230,6 +230,21 @@ describe.skipIf(skip)('CLIPSeg graphs against the tiny-refined goldens', () => {
     }
   });
 
+  it("builds the decoder's attention as plain ONNX ops when asked, to the same goldens", async () => {
+    const standard = await buildGraphs(config, readerOver(weights, 'model.safetensors'), { attention: 'standard' });
+    const ops = (bytes: Uint8Array) => (onnx.ModelProto.decode(bytes).graph?.node ?? []).map((n) => n.opType);
+    expect(ops(standard.graphs.decoder)).not.toContain('MultiHeadAttention');
+    expect(ops(built.graphs.decoder)).toContain('MultiHeadAttention');
+    const sessions = await Sessions.create(standard);
+    try {
+      const cond = (await sessions.text(golden.get('inputs.input_ids')!)).data as Float32Array;
+      expectClose('a.logits (attention: standard)', (await sessions.logits(await sessions.vision(chelsea, 352, 352), cond, 3)).data as Float32Array, g('a.logits'), 1e-4);
+    } finally {
+      await sessions.release();
+    }
+    await expect(buildGraphs(config, readerOver(weights, 'model.safetensors'), { attention: 'flash' as never })).rejects.toMatchObject({ code: 'CONVERT_INVALID_OPTIONS' });
+  });
+
   it('quantises Linear layers to int8 when asked: a quarter of their bytes, the logits correlate and the masks agree', async () => {
     const int8 = await buildGraphs(config, readerOver(weights, 'model.safetensors'), { dtype: 'int8' });
     const model = onnx.ModelProto.decode(int8.graphs.vision_encoder);

@@ -374,4 +374,31 @@ describe.each(cases)('buildGraphs for another config: $title', ({ config, H, W, 
       console.info(`max |ORT float32 − reference float64|: ${errors.join(', ')}`);
     }
   });
+
+  it('with int8 weights (sliced MLPs included), keeps the float64 reference logits', async () => {
+    const built = await buildGraphs(config, readerOver(config, weights), { imageSize: { height: H, width: W }, dtype: 'int8' });
+    const sessions = Object.fromEntries(await Promise.all(Object.entries(built.graphs).map(async ([k, v]) => [k, await ort.InferenceSession.create(v)] as const)));
+    try {
+      const pixels = seeded(3 * H * W, 2);
+      const acts = await sessions.vision_encoder!.run({ pixel_values: new ort.Tensor('float32', pixels, [1, 3, H, W]) });
+      const cond = seeded(2 * P, 5);
+      const feeds = { ...acts, conditional_embeddings: new ort.Tensor('float32', cond, [2, P]) } as Record<string, ort.Tensor>;
+      const logits = (await sessions.decoder!.run(feeds)).logits!;
+      const states = refVision(config, weights, pixels, H, W);
+      const plane = logits.dims[1]! * logits.dims[2]!;
+      for (let n = 0; n < 2; n++) {
+        const ref = refDecoder(config, weights, states, Float64Array.from(cond.subarray(n * P, (n + 1) * P)), H / 8, W / 8).data;
+        const got = (logits.data as Float32Array).subarray(n * plane, (n + 1) * plane);
+        let sab = 0, saa = 0, sbb = 0, sa = 0, sb = 0;
+        for (let i = 0; i < plane; i++) {
+          sa += got[i]!; sb += ref[i]!; sab += got[i]! * ref[i]!; saa += got[i]! ** 2; sbb += ref[i]! ** 2;
+        }
+        const correlation = (sab - (sa * sb) / plane) / Math.sqrt((saa - (sa * sa) / plane) * (sbb - (sb * sb) / plane));
+        console.info(`int8 logits[${n}] vs float64 reference: correlation ${correlation.toFixed(5)}`);
+        expect(correlation).toBeGreaterThan(0.99);
+      }
+    } finally {
+      await Promise.all(Object.values(sessions).map((s) => s.release()));
+    }
+  });
 });

@@ -6,7 +6,7 @@
  */
 import { float } from '../onnx/attributes.js';
 import type { GraphBuilder } from '../onnx/graph-builder.js';
-import type { WeightStore } from './weight-store.js';
+import type { LinearSlice, WeightStore } from './weight-store.js';
 
 /** The graph being built and where its weights come from. */
 export interface LayerContext {
@@ -29,8 +29,7 @@ export interface LayerShape {
   /**
    * Split the MLP's intermediate features into this many slices, each `act(x · W1[:, slice] + b1[slice]) ·
    * W2[slice, :]`, summed: the same products, but one slice's intermediate at a time stays in cache instead of a
-   * `[tokens, intermediate]` tensor going through memory three times. Float weights only (int8 layers would
-   * quantise the input once per slice). Default 1.
+   * `[tokens, intermediate]` tensor going through memory three times. Default 1.
    */
   readonly mlpSlices?: number;
 }
@@ -109,18 +108,33 @@ export function selfAttention(ctx: LayerContext, x: string, prefix: string, hidd
   return linear(ctx, merged, `${prefix}.out_proj`);
 }
 
-/** MLP `fc2(act(fc1(x)))`, optionally in `slices` slices of the intermediate features (see `LayerShape.mlpSlices`). */
+/** `x · W[slice]ᵀ (+ b[slice])` for part of HF Linear `<prefix>` (int8 when the weights are, as {@link linear}). */
+function linearSlice(ctx: LayerContext, x: string, prefix: string, slice: LinearSlice, bias: boolean): string {
+  const { g, w } = ctx;
+  const b = bias ? w.vectorSlice(g, `${prefix}.bias`, slice.start, slice.count) : undefined;
+  if (w.quantized) {
+    const q = w.quantizedLinearWeight(g, `${prefix}.weight`, slice);
+    return g.opDomain('com.microsoft', 'DynamicQuantizeMatMul', b === undefined ? [x, q.weight, q.scale] : [x, q.weight, q.scale, '', b]);
+  }
+  const y = g.op('MatMul', [x, w.linearWeightSlice(g, `${prefix}.weight`, slice)]);
+  return b === undefined ? y : g.op('Add', [y, b]);
+}
+
+/**
+ * MLP `fc2(act(fc1(x)))`, optionally in `slices` slices of the intermediate features (see `LayerShape.mlpSlices`):
+ * slice j computes `act(fc1_j(x)) · W2[:, j]ᵀ` and the parts are summed before fc2's bias. With int8 weights each
+ * part is quantised on its own (per output channel of its columns), and so is each intermediate slice.
+ */
 export function mlp(ctx: LayerContext, x: string, prefix: string, act: string, slices = 1): string {
   const { g, w } = ctx;
-  if (slices <= 1 || w.quantized) return linear(ctx, activation(g, linear(ctx, x, `${prefix}.fc1`), act), `${prefix}.fc2`);
+  if (slices <= 1) return linear(ctx, activation(g, linear(ctx, x, `${prefix}.fc1`), act), `${prefix}.fc2`);
   const intermediate = w.shape(`${prefix}.fc1.weight`)[0]!;
   if (intermediate % slices !== 0) throw new Error(`mlp: ${intermediate} intermediate features do not split into ${slices} slices (internal error).`);
-  const width = intermediate / slices;
+  const count = intermediate / slices;
   let sum: string | undefined;
   for (let j = 0; j < slices; j++) {
-    const start = j * width;
-    const hidden = g.op('Add', [g.op('MatMul', [x, w.linearWeightRows(g, `${prefix}.fc1.weight`, start, width)]), w.vectorSlice(g, `${prefix}.fc1.bias`, start, width)]);
-    const part = g.op('MatMul', [activation(g, hidden, act), w.linearWeightColumns(g, `${prefix}.fc2.weight`, start, width)]);
+    const hidden = activation(g, linearSlice(ctx, x, `${prefix}.fc1`, { of: 'rows', start: j * count, count }, true), act);
+    const part = linearSlice(ctx, hidden, `${prefix}.fc2`, { of: 'columns', start: j * count, count }, false);
     sum = sum === undefined ? part : g.op('Add', [sum, part]);
   }
   return g.op('Add', [sum!, w.param(g, `${prefix}.fc2.bias`)]);

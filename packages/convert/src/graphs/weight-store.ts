@@ -15,6 +15,13 @@ import type { ParameterShapes } from './expected-parameters.js';
  */
 export type WeightDType = BundleWeightDType;
 
+/** Part of a Linear layer's `[out, in]` weight: rows `start … start + count - 1` (outputs) or those columns (inputs). */
+export interface LinearSlice {
+  readonly of: 'rows' | 'columns';
+  readonly start: number;
+  readonly count: number;
+}
+
 /** A Linear layer's matrix quantised for `DynamicQuantizeMatMul`: int8 `[in, out]` and one float32 scale per output. */
 export interface QuantizedLinear {
   /** Initializer name of the int8 `[in, out]` matrix. */
@@ -112,29 +119,38 @@ export class WeightStore {
   }
 
   /**
-   * Adds rows `start … start + count - 1` (output features) of the `[out, in]` Linear weight `name`, transposed to
-   * `[in, count]`, ready for `MatMul(x, W)` on one slice of the layer's outputs.
+   * Reads the `[out, in]` Linear weight `name`, or the part of it `slice` names: some rows (output features) or
+   * some columns (input features); returns it row-major with its shape.
    */
-  linearWeightRows(g: GraphBuilder, name: string, start: number, count: number): string {
-    const stored = `${name}::T[${start}:${start + count}]`;
-    if (g.has(stored)) return stored;
-    const [, cols] = this.shape(name) as [number, number];
-    return g.initializer(stored, 'float32', [cols, count], async () => transpose2d((await this.read(name)).subarray(start * cols, (start + count) * cols), count, cols), this.storage(2));
+  private async readLinear(name: string, slice: LinearSlice | undefined): Promise<{ data: Float32Array; rows: number; cols: number }> {
+    const [rows, cols] = this.shape(name) as [number, number];
+    const w = await this.read(name);
+    if (slice === undefined) return { data: w, rows, cols };
+    const { start, count } = slice;
+    if (slice.of === 'rows') return { data: w.subarray(start * cols, (start + count) * cols), rows: count, cols };
+    const data = new Float32Array(rows * count);
+    for (let r = 0; r < rows; r++) data.set(w.subarray(r * cols + start, r * cols + start + count), r * count);
+    return { data, rows, cols: count };
+  }
+
+  /** The initializer-name suffix of a slice. */
+  private static sliceSuffix(slice: LinearSlice | undefined): string {
+    return slice === undefined ? '' : slice.of === 'rows' ? `[${slice.start}:${slice.start + slice.count}]` : `[:, ${slice.start}:${slice.start + slice.count}]`;
   }
 
   /**
-   * Adds columns `start … start + count - 1` (input features) of the `[out, in]` Linear weight `name`, transposed
-   * to `[count, out]`: the part of `MatMul(x, W)` that one slice of the inputs contributes.
+   * Adds the `[out, in]` Linear weight `name` — or the part `slice` names — transposed to `[in, out]`, ready for
+   * `MatMul(x, W)`. A row slice gives some of the layer's outputs; a column slice the contribution of some of its
+   * inputs.
    */
-  linearWeightColumns(g: GraphBuilder, name: string, start: number, count: number): string {
-    const stored = `${name}::T[:, ${start}:${start + count}]`;
+  linearWeightSlice(g: GraphBuilder, name: string, slice: LinearSlice): string {
+    const stored = `${name}::T${WeightStore.sliceSuffix(slice)}`;
     if (g.has(stored)) return stored;
     const [rows, cols] = this.shape(name) as [number, number];
-    return g.initializer(stored, 'float32', [count, rows], async () => {
-      const w = await this.read(name);
-      const out = new Float32Array(count * rows);
-      for (let r = 0; r < rows; r++) for (let c = 0; c < count; c++) out[c * rows + r] = w[r * cols + start + c]!;
-      return out;
+    const dims = slice.of === 'rows' ? [cols, slice.count] : [slice.count, rows];
+    return g.initializer(stored, 'float32', dims, async () => {
+      const part = await this.readLinear(name, slice);
+      return transpose2d(part.data, part.rows, part.cols);
     }, this.storage(2));
   }
 
@@ -146,25 +162,27 @@ export class WeightStore {
   }
 
   /**
-   * Adds the Linear weight `name` quantised per output channel ({@link quantizeLinearPerChannel}) as two
-   * initializers, computed once when the first of them is written.
+   * Adds the Linear weight `name` (or the part `slice` names) quantised per output channel
+   * ({@link quantizeLinearPerChannel}) as two initializers, computed once when the first of them is written.
    */
-  quantizedLinearWeight(g: GraphBuilder, name: string): QuantizedLinear {
-    const weight = `${name}::int8`;
-    const scale = `${name}::scale`;
+  quantizedLinearWeight(g: GraphBuilder, name: string, slice?: LinearSlice): QuantizedLinear {
+    const suffix = WeightStore.sliceSuffix(slice);
+    const weight = `${name}::int8${suffix}`;
+    const scale = `${name}::scale${suffix}`;
     if (g.has(weight)) return { weight, scale };
     const [rows, cols] = this.shape(name) as [number, number];
+    const [outs, ins] = slice === undefined ? [rows, cols] : slice.of === 'rows' ? [slice.count, cols] : [rows, slice.count];
     let pending: Promise<{ q: Int8Array; scale: Float32Array }> | undefined;
     let taken = 0;
     // Both initializers come from one pass; drop it once both have been written.
     const take = async <K extends 'q' | 'scale'>(key: K): Promise<{ q: Int8Array; scale: Float32Array }[K]> => {
-      pending ??= this.read(name).then((w) => quantizeLinearPerChannel(w, rows, cols));
+      pending ??= this.readLinear(name, slice).then((part) => quantizeLinearPerChannel(part.data, part.rows, part.cols));
       const value = (await pending)[key];
       if (++taken === 2) pending = undefined;
       return value;
     };
-    g.initializer(weight, 'int8', [cols, rows], () => take('q'));
-    g.initializer(scale, 'float32', [rows], () => take('scale'));
+    g.initializer(weight, 'int8', [ins, outs], () => take('q'));
+    g.initializer(scale, 'float32', [outs], () => take('scale'));
     return { weight, scale };
   }
 

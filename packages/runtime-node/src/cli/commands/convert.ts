@@ -1,4 +1,4 @@
-import { SINGLE_MODEL_FILE, convertCheckpoint, convertCheckpointSingle, type SingleConvertProgress } from '@clipseg/convert';
+import { SINGLE_MODEL_FILE, convertCheckpoint, convertCheckpointSingle, type AttentionKind, type SingleConvertProgress } from '@clipseg/convert';
 import { BUNDLE_OPTIONAL_GRAPH_NAMES, BUNDLE_WEIGHT_DTYPES, isBundleOptionalGraphName, isBundleWeightDType, type BundleOptionalGraphName } from '@clipseg/core';
 import { randomBytes } from 'node:crypto';
 import { rename, rm, stat } from 'node:fs/promises';
@@ -27,6 +27,10 @@ Options:
                        fp32. int8: Linear layers quantised per output channel (a quarter of the
                        size, about 2x faster on CPUs with int8 dot products; not exact: see
                        docs/benchmarks.md for its measured error)
+  --attention fused|standard
+                       the decoder's attention: fused (default: onnxruntime's MultiHeadAttention,
+                       fastest on native CPUs) or standard (plain ONNX MatMul/Softmax, fastest in
+                       onnxruntime-web's WASM build for few prompts); same numbers either way
   --image-size N|HxW   image size of the vision graphs; default the checkpoint's preprocessor size
   --layout bundle|single
                        bundle (default): the clipseg bundle (four graphs + manifest.json) that
@@ -79,6 +83,7 @@ export const convertCommand: Command = {
         strict: true,
         options: {
           dtype: { type: 'string', default: 'fp32' },
+          attention: { type: 'string', default: 'fused' },
           'image-size': { type: 'string' },
           layout: { type: 'string', default: 'bundle' },
           'optional-graphs': { type: 'string' },
@@ -89,6 +94,8 @@ export const convertCommand: Command = {
     if (positionals.length !== 2) throw new CliError('CLI_USAGE', 'Give CHECKPOINT_DIR and BUNDLE_DIR.');
     const dtype = values.dtype;
     if (!isBundleWeightDType(dtype)) throw new CliError('CLI_USAGE', `--dtype must be ${BUNDLE_WEIGHT_DTYPES.join(', ')}; got '${dtype}'.`);
+    const attention = values.attention;
+    if (attention !== 'fused' && attention !== 'standard') throw new CliError('CLI_USAGE', `--attention must be fused or standard, got '${attention}'.`);
     const layout = values.layout;
     if (layout !== 'bundle' && layout !== 'single') throw new CliError('CLI_USAGE', `--layout must be bundle or single, got '${layout}'.`);
     const imageSize = parseImageSize(values['image-size']);
@@ -106,6 +113,7 @@ export const convertCommand: Command = {
     const started = Date.now();
     const common = {
       dtype,
+      attention: attention as AttentionKind,
       ...(imageSize ? { imageSize } : {}),
       validateWith: createNodeBackend(),
       hashSourceFile: (name: string) => hashFileNode(join(source, name)),
