@@ -4,7 +4,7 @@
 // (/usr/bin/chromium or $CLIPSEG_CHROMIUM; nothing is downloaded). WebGPU runs only with --webgpu: this machine's
 // Chromium has no hardware adapter, only SwiftShader, which emulates the GPU on the CPU.
 //
-//   pnpm --filter @clipseg/runtime-node bench:browser [--dtype fp32|int8] [--runs 5] [--warmup 2] [--threads 2] [--work DIR] [--json FILE] [--webgpu]
+//   pnpm --filter @clipseg/runtime-node bench:browser [--dtype fp32|int8] [--attention fused|standard] [--runs 5] [--warmup 2] [--threads 2] [--work DIR] [--json FILE] [--webgpu]
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,6 +21,7 @@ const { values } = parseArgs({
   options: {
     preset: { type: 'string', default: 'rd64-refined' },
     dtype: { type: 'string', default: 'fp32' },
+    attention: { type: 'string', default: 'fused' },
     runs: { type: 'string', default: '5' },
     warmup: { type: 'string', default: '2' },
     threads: { type: 'string', default: '2' },
@@ -131,7 +132,9 @@ const server = await createServer({
 try {
   const dtype = values.dtype as BenchDType;
   if (dtype !== 'fp32' && dtype !== 'int8') throw new Error(`--dtype must be fp32 or int8, got '${values.dtype}'`);
-  const inputs = await prepare(work, values.preset!, dtype);
+  const attention = values.attention as 'fused' | 'standard';
+  if (attention !== 'fused' && attention !== 'standard') throw new Error(`--attention must be fused or standard, got '${values.attention}'`);
+  const inputs = await prepare(work, values.preset!, dtype, attention);
   await server.listen();
   const baseUrl = server.resolvedUrls!.local[0]!;
   const machine = machineInfo();
@@ -150,7 +153,7 @@ try {
     ['decoder alone, 16 prompts', (r) => r.decoder16],
     ...PROMPT_COUNTS.map((k): [string, (r: WorkloadResult) => Stats | undefined] => [`1 image × ${k}, file → masks`, (r) => r.e2e[k]]),
   ];
-  console.log(`\nbrowser bench: ${values.preset} ${dtype} (both sides), ${values.threads} threads, ${values.warmup} warm-up + ${values.runs} runs; ${wasm.userAgent}; cross-origin isolated: ${wasm.crossOriginIsolated}`);
+  console.log(`\nbrowser bench: ${values.preset} ${dtype}, decoder attention ${attention} (both sides), ${values.threads} threads, ${values.warmup} warm-up + ${values.runs} runs; ${wasm.userAgent}; cross-origin isolated: ${wasm.crossOriginIsolated}`);
   console.log(`${'ms, median [min–max]'.padEnd(34)}${'runtime-node'.padEnd(26)}${'runtime-web wasm'.padEnd(26)}web / node`);
   for (const [name, pick] of rows) {
     const a = pick(node);
@@ -165,7 +168,7 @@ try {
   console.log(`target: browser (WASM, ${values.threads} threads) within 2× of runtime-node end to end: ${worst <= 2 ? 'met' : 'MISSED'} (worst ${worst.toFixed(2)}×)`);
   if (values.json) {
     const strip = (o: unknown) => JSON.parse(JSON.stringify(o, (k, v: unknown) => (k === 'samples' ? undefined : v))) as unknown;
-    writeFileSync(values.json, `${JSON.stringify({ machine, settings: { dtype, threads: Number(values.threads), warmup: Number(values.warmup), runs: Number(values.runs), image: inputs.imageName }, node: strip(node), wasm: strip(wasm), webgpu: gpu ? strip(gpu) : null }, null, 2)}\n`);
+    writeFileSync(values.json, `${JSON.stringify({ machine, settings: { dtype, attention, threads: Number(values.threads), warmup: Number(values.warmup), runs: Number(values.runs), image: inputs.imageName }, node: strip(node), wasm: strip(wasm), webgpu: gpu ? strip(gpu) : null }, null, 2)}\n`);
   }
 } finally {
   await server.close();
