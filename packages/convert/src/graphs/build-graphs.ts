@@ -54,9 +54,9 @@ export interface BuildGraphsOptions {
   readonly dtype?: WeightDType;
   /**
    * How the decoder computes attention: `fused` (default), one onnxruntime `com.microsoft.MultiHeadAttention`
-   * per layer — about 17 % faster for the decoder at 16 prompts on a native CPU; or `standard`, MatMul → Softmax →
-   * MatMul in plain ONNX — about 25 % faster for one prompt in onnxruntime-web's WASM build, whose
-   * MultiHeadAttention kernel is slower there (docs/benchmarks.md). The numbers are the same either way.
+   * per layer — 17 % faster for the decoder at 16 prompts on a native CPU, the same in onnxruntime-web's WASM
+   * build; or `standard`, MatMul → Softmax → MatMul in plain ONNX, for runtimes without onnxruntime's contrib
+   * operators (docs/benchmarks.md). The numbers are the same either way.
    */
   readonly attention?: AttentionKind;
   /** Called as weights are written. */

@@ -8,11 +8,7 @@ import { bundleFileSet, type BundleSource } from '../pipeline/bundle-source.js';
 
 /** Options of {@link convertInBrowser}. */
 export interface ConvertInBrowserOptions extends Pick<ConvertOptions, 'dtype' | 'imageSize' | 'onProgress'>, Pick<FetchBytesOptions, 'fetch' | 'init'> {
-  /**
-   * The decoder's attention (see `@clipseg/convert`'s `buildGraphs`). Default `standard` here: onnxruntime-web's
-   * WASM build runs it about 25 % faster for one prompt than the fused `MultiHeadAttention` that `clipseg convert`
-   * writes by default. Pass `fused` for a bundle that will mostly run 16+ prompts a call, or on WebGPU.
-   */
+  /** The decoder's attention, `fused` (default) or `standard` (see `@clipseg/convert`'s `buildGraphs`). */
   readonly attention?: ConvertOptions['attention'];
   /** Cancels the download and the conversion. */
   readonly signal?: AbortSignal;
@@ -54,7 +50,7 @@ export async function convertInBrowser(source: BundleSource, options: ConvertInB
   const size = typeof options.imageSize === 'number' ? `${options.imageSize}` : options.imageSize ? `${options.imageSize.height}x${options.imageSize.width}` : 'default';
   // Keyed by the checkpoint's location, options and config.json, so a changed config reconverts.
   const config = await checkpoint.readBytes('config.json');
-  const attention = options.attention ?? 'standard';
+  const attention = options.attention ?? 'fused';
   const key = `converted:${checkpoint.location}|${options.dtype ?? 'fp32'}|${attention}|${size}|${config === undefined ? '' : sha256Hex(config)}`;
   const cachedManifest = cache === undefined ? undefined : await cache.get(key).catch(() => undefined);
   if (cache !== undefined && cachedManifest !== undefined) {

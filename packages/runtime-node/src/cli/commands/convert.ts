@@ -29,8 +29,9 @@ Options:
                        docs/benchmarks.md for its measured error)
   --attention fused|standard
                        the decoder's attention: fused (default: onnxruntime's MultiHeadAttention,
-                       fastest on native CPUs) or standard (plain ONNX MatMul/Softmax, fastest in
-                       onnxruntime-web's WASM build for few prompts); same numbers either way
+                       faster on native CPUs, the same in WASM) or standard (plain ONNX
+                       MatMul/Softmax, for runtimes without onnxruntime's contrib operators);
+                       same numbers either way
   --image-size N|HxW   image size of the vision graphs; default the checkpoint's preprocessor size
   --layout bundle|single
                        bundle (default): the clipseg bundle (four graphs + manifest.json) that
