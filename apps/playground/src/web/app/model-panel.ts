@@ -93,6 +93,7 @@ export class ModelPanelElement extends LightElement {
       <select name="dtype" @change=${(e: Event) => (this.dtype = (e.target as HTMLSelectElement).value as CheckpointDType)}>
         <option value="fp32" ?selected=${this.dtype === 'fp32'}>fp32 (exact)</option>
         <option value="fp16" ?selected=${this.dtype === 'fp16'}>fp16 (half the size)</option>
+        <option value="int8" ?selected=${this.dtype === 'int8'}>int8 (a third of the size, ~2× faster, approximate)</option>
       </select></label>`;
     const files = (what: string) => html`<div class="sub">
       <label>${what} files <input type="file" name="files" multiple @change=${(e: Event) => (this.#files = filesOf(e))} /></label>

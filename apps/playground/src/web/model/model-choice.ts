@@ -8,7 +8,7 @@ export const BACKEND_CHOICES: readonly { readonly value: BackendChoice; readonly
 ]);
 
 /** How a converted checkpoint stores its weights. */
-export type CheckpointDType = 'fp32' | 'fp16';
+export type CheckpointDType = 'fp32' | 'fp16' | 'int8';
 
 /** Where a model comes from. */
 export type ModelChoice =
