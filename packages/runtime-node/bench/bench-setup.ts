@@ -45,10 +45,10 @@ export type BenchDType = 'fp32' | 'fp16' | 'int8';
  * (single-graph folder) — `bundle-int8` / `single-int8` for int8 — unless a previous run left them complete
  * (`work/.ready`, `work/.ready-int8`). Every graph change reaches both folders: they come from the same builders.
  */
-export async function prepare(work: string, preset: string, dtype: BenchDType = 'fp32', attention: 'fused' | 'standard' = 'fused'): Promise<BenchInputs> {
+export async function prepare(work: string, preset: string, dtype: BenchDType = 'fp32', attention: 'fused' | 'standard' = 'standard'): Promise<BenchInputs> {
   mkdirSync(work, { recursive: true });
   const shared = sharedDir();
-  const suffix = `${dtype === 'fp32' ? '' : `-${dtype}`}${attention === 'fused' ? '' : `-${attention}`}`;
+  const suffix = `${dtype === 'fp32' ? '' : `-${dtype}`}${attention === 'standard' ? '' : `-${attention}`}`;
   const stamp = join(work, '.ready');
   const dtypeStamp = join(work, `.ready${suffix}`);
   let prepareSeconds: number | undefined;
@@ -56,7 +56,7 @@ export async function prepare(work: string, preset: string, dtype: BenchDType = 
   if (!existsSync(stamp) || readFileSync(stamp, 'utf8') !== preset) {
     const tokenizer = shared ? ['--tokenizer-from', join(shared, 'clip-bpe')] : [];
     console.error(`preparing ${work}: random ${preset} checkpoint, fp32 bundle and single-graph folder …`);
-    for (const d of ['fp16', 'int8', 'standard', 'fp16-standard', 'int8-standard']) rmSync(join(work, `.ready-${d}`), { force: true });
+    for (const d of ['fp16', 'int8', 'fused', 'fp16-fused', 'int8-fused']) rmSync(join(work, `.ready-${d}`), { force: true });
     clipseg(['init-random', '--preset', preset, ...tokenizer, '--force', join(work, 'ckpt')]);
     clipseg(['convert', join(work, 'ckpt'), join(work, 'bundle'), '--force']);
     clipseg(['convert', join(work, 'ckpt'), join(work, 'single'), '--layout', 'single', '--force']);

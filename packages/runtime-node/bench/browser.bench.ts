@@ -4,7 +4,7 @@
 // (/usr/bin/chromium or $CLIPSEG_CHROMIUM; nothing is downloaded). WebGPU runs only with --webgpu: this machine's
 // Chromium has no hardware adapter, only SwiftShader, which emulates the GPU on the CPU.
 //
-//   pnpm --filter @clipseg/runtime-node bench:browser [--dtype fp32|int8] [--attention fused|standard] [--runs 5] [--warmup 2] [--threads 2] [--work DIR] [--json FILE] [--webgpu]
+//   pnpm --filter @clipseg/runtime-node bench:browser [--dtype fp32|int8] [--attention standard|fused] [--runs 5] [--warmup 2] [--threads 2] [--work DIR] [--json FILE] [--webgpu]
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,7 +21,7 @@ const { values } = parseArgs({
   options: {
     preset: { type: 'string', default: 'rd64-refined' },
     dtype: { type: 'string', default: 'fp32' },
-    attention: { type: 'string', default: 'fused' },
+    attention: { type: 'string', default: 'standard' },
     runs: { type: 'string', default: '5' },
     warmup: { type: 'string', default: '2' },
     threads: { type: 'string', default: '2' },

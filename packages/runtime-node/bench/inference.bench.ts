@@ -8,6 +8,7 @@
 //        [--work DIR] [--json FILE] [--profile] [--profile-json FILE] [--no-tjs]
 //        [--compare-config '{"session.intra_op.allow_spinning":"0"}']   (also runs ours with these session config
 //        entries in every round and prints default vs variant)
+//        [--compare-attention fused]   (also runs ours on a bundle converted with --attention fused, every round)
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -37,6 +38,7 @@ const { values } = parseArgs({
     'profile-json': { type: 'string' },
     'no-tjs': { type: 'boolean', default: false },
     'compare-config': { type: 'string' },
+    'compare-attention': { type: 'string' },
     'quiet-cores': { type: 'string', default: '0.3' },
     'quiet-timeout': { type: 'string', default: '60' },
   },
@@ -88,10 +90,13 @@ try {
   const ours: WorkloadResult[] = [];
   const tjs: WorkloadResult[] = [];
   const variant: WorkloadResult[] = [];
-  const compare = values['compare-config'];
+  const compareAttention = values['compare-attention'] as 'fused' | 'standard' | undefined;
+  const variantBundle = compareAttention ? (await prepare(work, values.preset!, dtype, compareAttention)).bundle : undefined;
+  const compare = values['compare-config'] ?? (compareAttention ? `--attention ${compareAttention}` : undefined);
   const runVariant = async () => {
     await quiet('the variant');
-    variant.push(child<WorkloadResult>('ours-workload.ts', ['--bundle', inputs.bundle, '--image', inputs.image, '--session-config', compare!, ...common]));
+    const variantArgs = variantBundle ? ['--bundle', variantBundle] : ['--bundle', inputs.bundle, '--session-config', compare!];
+    variant.push(child<WorkloadResult>('ours-workload.ts', [...variantArgs, '--image', inputs.image, ...common]));
   };
   const runOurs = async () => {
     await quiet('@clipseg/runtime-node');
@@ -142,7 +147,7 @@ try {
       ours: strip(oursSummary),
       transformersJs: tjsSummary ? strip(tjsSummary) : null,
       targets: checks,
-      ...(compare ? { variant: { sessionConfig: JSON.parse(compare) as unknown, ...strip(poolSide(variant)) } } : {}),
+      ...(compare ? { variant: { ...(variantBundle ? { attention: compareAttention } : { sessionConfig: JSON.parse(compare) as unknown }), ...strip(poolSide(variant)) } } : {}),
       rounds: { ours, transformersJs: tjs, variant },
     };
     writeFileSync(values.json, `${JSON.stringify(result, null, 2)}\n`);

@@ -65,7 +65,7 @@ export const POSITION_EMBEDDINGS_FILE = 'vision_position_embedding.safetensors';
 export interface ConvertOptions {
   /** How weights are stored: `fp32` (default), `fp16` (stored in fp16, computed in fp32) or `int8` (see `buildGraphs`). */
   readonly dtype?: WeightDType;
-  /** The decoder's attention: `fused` (default, fastest on native CPUs) or `standard` (fastest in WASM); see `buildGraphs`. */
+  /** The decoder's attention: `standard` (default, plain ONNX) or `fused` (faster on CPU, not for WebGPU); see `buildGraphs`. */
   readonly attention?: AttentionKind;
   /** Image size the vision graphs take; default the checkpoint's preprocessor size (352 for CIDAS). */
   readonly imageSize?: ImageSize | number;

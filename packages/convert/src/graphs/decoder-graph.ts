@@ -38,7 +38,7 @@ export interface DecoderGraphOptions {
    * as `hidden_state_i` (HF `decoder_output.hidden_states[i]`). Default false: the `decoder` graph.
    */
   readonly hiddenStates?: boolean;
-  /** Attention as onnxruntime's fused `MultiHeadAttention` (default true) or as MatMul → Softmax → MatMul. */
+  /** Attention as onnxruntime's fused `MultiHeadAttention` (CPU only) instead of MatMul → Softmax → MatMul (default). */
   readonly fusedAttention?: boolean;
 }
 
@@ -48,8 +48,8 @@ export interface DecoderGraphOptions {
  * The activations are taken deepest first; step i computes `reduces[i](activation) (+ previous output)`, applies
  * FiLM when `i == conditional_layer` (`film_mul(c)[:, None] * x + film_add(c)[:, None]`, on every token including
  * CLS), then the post-norm decoder layer i (ReLU MLP, `decoder_num_attention_heads`, vision `layer_norm_eps`;
- * attention as onnxruntime's fused `MultiHeadAttention` unless `options.fusedAttention` is false, the MLP in
- * 256-wide slices of its intermediate features).
+ * attention as onnxruntime's fused `MultiHeadAttention` when `options.fusedAttention`, the MLP in 256-wide slices
+ * of its intermediate features).
  * Everything before FiLM runs at batch 1; FiLM broadcasts `[prompts, 1, R]` against `[1, T, R]`, so the image's
  * activations serve every prompt without being tiled. (If `conditional_layer` is never reached, the output is
  * expanded to one row per prompt, as HF's batch would have it.) The class token is dropped, the tokens are laid
@@ -68,7 +68,7 @@ export function buildDecoderGraph(config: ClipSegGraphConfig, weights: WeightSto
   const { gridHeight, gridWidth, tokens, logitsHeight, logitsWidth } = graphGeometry(config, imageSize);
   const activations = config.extract_layers.map((_, k) => g.input(activationName(k), 'float32', [1, tokens, vision.hidden_size]));
   const cond = g.input('conditional_embeddings', 'float32', ['prompts', config.projection_dim]);
-  const shape: LayerShape = { hidden: R, heads: config.decoder_num_attention_heads, eps: vision.layer_norm_eps, activation: 'relu', fusedAttention: options.fusedAttention ?? true, mlpSlices: mlpSlices(config.decoder_intermediate_size) };
+  const shape: LayerShape = { hidden: R, heads: config.decoder_num_attention_heads, eps: vision.layer_norm_eps, activation: 'relu', fusedAttention: options.fusedAttention ?? false, mlpSlices: mlpSlices(config.decoder_intermediate_size) };
 
   let output: string | undefined;
   let conditioned = false;

@@ -22,8 +22,8 @@ export interface LayerShape {
   readonly activation: string;
   /**
    * Run attention as one onnxruntime `com.microsoft.MultiHeadAttention` (scores, softmax and the weighted sum
-   * fused, no `[batch, heads, seq, seq]` tensor in the graph) instead of MatMul → Softmax → MatMul. Used where
-   * it measured faster: the decoder (see docs/benchmarks.md). Not with a mask.
+   * fused, no `[batch, heads, seq, seq]` tensor in the graph) instead of MatMul → Softmax → MatMul. Offered for the
+   * decoder, where it measured faster on CPU (see docs/benchmarks.md). Not with a mask.
    */
   readonly fusedAttention?: boolean;
   /**

@@ -8,7 +8,7 @@ import { bundleFileSet, type BundleSource } from '../pipeline/bundle-source.js';
 
 /** Options of {@link convertInBrowser}. */
 export interface ConvertInBrowserOptions extends Pick<ConvertOptions, 'dtype' | 'imageSize' | 'onProgress'>, Pick<FetchBytesOptions, 'fetch' | 'init'> {
-  /** The decoder's attention, `fused` (default) or `standard` (see `@clipseg/convert`'s `buildGraphs`). */
+  /** The decoder's attention, `standard` (default) or `fused` (CPU/WASM only; see `@clipseg/convert`'s `buildGraphs`). */
   readonly attention?: ConvertOptions['attention'];
   /** Cancels the download and the conversion. */
   readonly signal?: AbortSignal;
@@ -50,7 +50,7 @@ export async function convertInBrowser(source: BundleSource, options: ConvertInB
   const size = typeof options.imageSize === 'number' ? `${options.imageSize}` : options.imageSize ? `${options.imageSize.height}x${options.imageSize.width}` : 'default';
   // Keyed by the checkpoint's location, options and config.json, so a changed config reconverts.
   const config = await checkpoint.readBytes('config.json');
-  const attention = options.attention ?? 'fused';
+  const attention = options.attention ?? 'standard';
   const key = `converted:${checkpoint.location}|${options.dtype ?? 'fp32'}|${attention}|${size}|${config === undefined ? '' : sha256Hex(config)}`;
   const cachedManifest = cache === undefined ? undefined : await cache.get(key).catch(() => undefined);
   if (cache !== undefined && cachedManifest !== undefined) {

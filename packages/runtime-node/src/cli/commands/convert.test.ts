@@ -70,7 +70,7 @@ describe('clipseg init-random + convert', () => {
   it('gives usage and input errors', async () => {
     expect((await cli('convert', 'ckpt')).code).toBe(2);
     expect((await cli('convert', 'ckpt', 'x', '--dtype', 'int4')).stderr).toMatch(/--dtype must be fp32, fp16, int8; got 'int4'/);
-    expect((await cli('convert', 'ckpt', 'x', '--attention', 'flash')).stderr).toMatch(/--attention must be fused or standard/);
+    expect((await cli('convert', 'ckpt', 'x', '--attention', 'flash')).stderr).toMatch(/--attention must be standard or fused/);
     expect((await cli('convert', 'ckpt', 'x', '--image-size', 'big')).stderr).toMatch(/--image-size must be N or HxW/);
     expect((await cli('convert', 'ckpt', 'x', '--image-size', '350')).stderr).toMatch(/^error\[CONVERT_INVALID_OPTIONS\]/);
     expect((await cli('convert', 'nowhere', 'x')).stderr).toMatch(/^error\[CLI_INPUT_NOT_FOUND\]/);

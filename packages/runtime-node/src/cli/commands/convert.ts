@@ -27,11 +27,10 @@ Options:
                        fp32. int8: Linear layers quantised per output channel (a quarter of the
                        size, about 2x faster on CPUs with int8 dot products; not exact: see
                        docs/benchmarks.md for its measured error)
-  --attention fused|standard
-                       the decoder's attention: fused (default: onnxruntime's MultiHeadAttention,
-                       faster on native CPUs, the same in WASM) or standard (plain ONNX
-                       MatMul/Softmax, for runtimes without onnxruntime's contrib operators);
-                       same numbers either way
+  --attention standard|fused
+                       the decoder's attention: standard (default: plain ONNX, exact on every
+                       backend) or fused (onnxruntime's MultiHeadAttention: faster on CPU with
+                       many prompts, but onnxruntime-web's WebGPU kernel misses the goldens)
   --image-size N|HxW   image size of the vision graphs; default the checkpoint's preprocessor size
   --layout bundle|single
                        bundle (default): the clipseg bundle (four graphs + manifest.json) that
@@ -84,7 +83,7 @@ export const convertCommand: Command = {
         strict: true,
         options: {
           dtype: { type: 'string', default: 'fp32' },
-          attention: { type: 'string', default: 'fused' },
+          attention: { type: 'string', default: 'standard' },
           'image-size': { type: 'string' },
           layout: { type: 'string', default: 'bundle' },
           'optional-graphs': { type: 'string' },
@@ -96,7 +95,7 @@ export const convertCommand: Command = {
     const dtype = values.dtype;
     if (!isBundleWeightDType(dtype)) throw new CliError('CLI_USAGE', `--dtype must be ${BUNDLE_WEIGHT_DTYPES.join(', ')}; got '${dtype}'.`);
     const attention = values.attention;
-    if (attention !== 'fused' && attention !== 'standard') throw new CliError('CLI_USAGE', `--attention must be fused or standard, got '${attention}'.`);
+    if (attention !== 'fused' && attention !== 'standard') throw new CliError('CLI_USAGE', `--attention must be standard or fused, got '${attention}'.`);
     const layout = values.layout;
     if (layout !== 'bundle' && layout !== 'single') throw new CliError('CLI_USAGE', `--layout must be bundle or single, got '${layout}'.`);
     const imageSize = parseImageSize(values['image-size']);
