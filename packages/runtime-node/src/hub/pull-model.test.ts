@@ -73,7 +73,14 @@ describe('clipseg pull against a local imitation of the Hub', () => {
   it('resumes a dropped connection with a Range request', async () => {
     hub = await startMockHub({ 'acme/tiny': { files: TINY, lfs: ['model.safetensors'] } }, { dropAfterBytes: 1_000_000 });
     const pulled = await pullModel('acme/tiny', { cacheDir: freshCache(), endpoint: hub.endpoint });
-    expect(hub.log.cdn.map((c) => c.range)).toEqual([undefined, 'bytes=1000000-']);
+    // The second request resumes from the bytes that reached the file: at most what the server sent before it
+    // dropped the connection (socket buffers may hold back the tail), and more than nothing.
+    const ranges = hub.log.cdn.map((c) => c.range);
+    expect(ranges).toHaveLength(2);
+    expect(ranges[0]).toBeUndefined();
+    const resumedAt = Number(/^bytes=(\d+)-$/.exec(ranges[1] ?? '')?.[1]);
+    expect(resumedAt).toBeGreaterThan(0);
+    expect(resumedAt).toBeLessThanOrEqual(1_000_000);
     expect(readFileSync(join(pulled.checkpointDir, 'model.safetensors')).equals(Buffer.from(TINY['model.safetensors']!))).toBe(true);
   });
 
