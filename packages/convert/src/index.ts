@@ -32,7 +32,7 @@ export { DEFAULT_UNPICKLER_LIMITS } from './torch/pickle-limits.js';
 export type { UnpicklerLimits } from './torch/pickle-limits.js';
 
 // Graphs
-export { buildGraphs } from './graphs/build-graphs.js';
+export { ATTENTION_KINDS, buildGraphs, isAttentionKind } from './graphs/build-graphs.js';
 export type { AttentionKind, BuildGraphsOptions, BuildGraphsProgress, BuiltGraphs } from './graphs/build-graphs.js';
 export { expectedParameters, isIgnoredTensor } from './graphs/expected-parameters.js';
 export type { ParameterShapes } from './graphs/expected-parameters.js';

@@ -2,11 +2,13 @@
 // CLIP vocabulary when ../shared has it), its bundle and its single-graph folder, a test image, and a description of
 // the machine and the library versions.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { AttentionKind } from '@clipseg/convert';
+import type { BundleWeightDType } from '@clipseg/core';
 import { encodePng } from '../src/image/encode-png.js';
 import { exampleScene } from '../src/image/example-scene.js';
 
@@ -37,15 +39,18 @@ function clipseg(args: string[]): void {
   execFileSync(process.execPath, ['--conditions=clipseg-source', '--import', 'tsx', CLI, ...args], { stdio: ['ignore', 'ignore', 'inherit'] });
 }
 
-/** Weight storage the benchmarks compare: fp32, fp16 storage, or int8 Linear layers (`clipseg convert --dtype`). */
-export type BenchDType = 'fp32' | 'fp16' | 'int8';
+/** Checks a `--dtype` / `--attention`-style flag against the values the converter accepts; returns it typed. */
+export function benchFlag<T extends string>(flag: string, value: string | undefined, allowed: readonly T[]): T {
+  if (!(allowed as readonly (string | undefined)[]).includes(value)) throw new Error(`--${flag} takes ${allowed.join(', ')}; got '${value}'`);
+  return value as T;
+}
 
 /**
  * Writes `work/ckpt` (random `preset` checkpoint), then `work/bundle` (clipseg bundle) and `work/single`
  * (single-graph folder) — `bundle-int8` / `single-int8` for int8 — unless a previous run left them complete
  * (`work/.ready`, `work/.ready-int8`). Every graph change reaches both folders: they come from the same builders.
  */
-export async function prepare(work: string, preset: string, dtype: BenchDType = 'fp32', attention: 'fused' | 'standard' = 'standard'): Promise<BenchInputs> {
+export async function prepare(work: string, preset: string, dtype: BundleWeightDType = 'fp32', attention: AttentionKind = 'standard'): Promise<BenchInputs> {
   mkdirSync(work, { recursive: true });
   const shared = sharedDir();
   const suffix = `${dtype === 'fp32' ? '' : `-${dtype}`}${attention === 'standard' ? '' : `-${attention}`}`;
@@ -56,7 +61,8 @@ export async function prepare(work: string, preset: string, dtype: BenchDType = 
   if (!existsSync(stamp) || readFileSync(stamp, 'utf8') !== preset) {
     const tokenizer = shared ? ['--tokenizer-from', join(shared, 'clip-bpe')] : [];
     console.error(`preparing ${work}: random ${preset} checkpoint, fp32 bundle and single-graph folder …`);
-    for (const d of ['fp16', 'int8', 'fused', 'fp16-fused', 'int8-fused']) rmSync(join(work, `.ready-${d}`), { force: true });
+    // A new checkpoint invalidates every other variant converted from the old one.
+    for (const f of readdirSync(work)) if (f.startsWith('.ready-')) rmSync(join(work, f), { force: true });
     clipseg(['init-random', '--preset', preset, ...tokenizer, '--force', join(work, 'ckpt')]);
     clipseg(['convert', join(work, 'ckpt'), join(work, 'bundle'), '--force']);
     clipseg(['convert', join(work, 'ckpt'), join(work, 'single'), '--layout', 'single', '--force']);

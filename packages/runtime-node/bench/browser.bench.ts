@@ -4,7 +4,7 @@
 // (/usr/bin/chromium or $CLIPSEG_CHROMIUM; nothing is downloaded). WebGPU runs only with --webgpu: this machine's
 // Chromium has no hardware adapter, only SwiftShader, which emulates the GPU on the CPU.
 //
-//   pnpm --filter @clipseg/runtime-node bench:browser [--dtype fp32|int8] [--attention standard|fused] [--runs 5] [--warmup 2] [--threads 2] [--work DIR] [--json FILE] [--webgpu]
+//   pnpm --filter @clipseg/runtime-node bench:browser [--dtype fp32|fp16|int8] [--attention standard|fused] [--runs 5] [--warmup 2] [--threads 2] [--work DIR] [--json FILE] [--webgpu]
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,7 +13,9 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { chromium } from 'playwright';
 import { createServer, defaultClientConditions } from 'vite';
-import { machineInfo, prepare, REPO_ROOT, type BenchDType } from './bench-setup.js';
+import { ATTENTION_KINDS } from '@clipseg/convert';
+import { BUNDLE_WEIGHT_DTYPES } from '@clipseg/core';
+import { benchFlag, machineInfo, prepare, REPO_ROOT } from './bench-setup.js';
 import { formatStats, PROMPT_COUNTS, type Stats, type WorkloadResult } from './bench-stats.js';
 import { waitForQuiet } from './cpu-load.js';
 
@@ -130,10 +132,8 @@ const server = await createServer({
   },
 });
 try {
-  const dtype = values.dtype as BenchDType;
-  if (dtype !== 'fp32' && dtype !== 'int8') throw new Error(`--dtype must be fp32 or int8, got '${values.dtype}'`);
-  const attention = values.attention as 'fused' | 'standard';
-  if (attention !== 'fused' && attention !== 'standard') throw new Error(`--attention must be fused or standard, got '${values.attention}'`);
+  const dtype = benchFlag('dtype', values.dtype, BUNDLE_WEIGHT_DTYPES);
+  const attention = benchFlag('attention', values.attention, ATTENTION_KINDS);
   const inputs = await prepare(work, values.preset!, dtype, attention);
   await server.listen();
   const baseUrl = server.resolvedUrls!.local[0]!;

@@ -4,7 +4,7 @@
 // Before each child the harness waits (up to --quiet-timeout s) for the machine to be idle, and it reports how much
 // CPU other processes used during each round.
 //
-//   pnpm --filter @clipseg/runtime-node bench:inference [--dtype fp32|int8] [--baseline-dtype fp32|int8] [--runs 7] [--warmup 2] [--rounds 2] [--threads 2]
+//   pnpm --filter @clipseg/runtime-node bench:inference [--dtype fp32|fp16|int8] [--baseline-dtype fp32|fp16|int8] [--runs 7] [--warmup 2] [--rounds 2] [--threads 2]
 //        [--work DIR] [--json FILE] [--profile] [--profile-json FILE] [--no-tjs]
 //        [--compare-config '{"session.intra_op.allow_spinning":"0"}']   (also runs ours with these session config
 //        entries in every round and prints default vs variant)
@@ -16,7 +16,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { checkTargets, floorOf, poolSide, printReport, printVariant } from './bench-report.js';
-import { machineInfo, prepare, type BenchDType } from './bench-setup.js';
+import { ATTENTION_KINDS } from '@clipseg/convert';
+import { BUNDLE_WEIGHT_DTYPES } from '@clipseg/core';
+import { benchFlag, machineInfo, prepare } from './bench-setup.js';
 import type { WorkloadResult } from './bench-stats.js';
 import { cleanRunGuard, waitForQuiet } from './cpu-load.js';
 import { measureMatmul } from './matmul-floor.js';
@@ -46,9 +48,8 @@ const { values } = parseArgs({
 const here = dirname(fileURLToPath(import.meta.url));
 const rounds = Number(values.rounds);
 // --dtype: the weights both sides run; --baseline-dtype: transformers.js's, when it should differ (int8 vs fp32).
-const dtype = values.dtype as BenchDType;
-const baselineDtype = (values['baseline-dtype'] ?? dtype) as BenchDType;
-for (const d of [dtype, baselineDtype]) if (d !== 'fp32' && d !== 'int8') throw new Error(`--dtype and --baseline-dtype take fp32 or int8, got '${d}'`);
+const dtype = benchFlag('dtype', values.dtype, BUNDLE_WEIGHT_DTYPES);
+const baselineDtype = benchFlag('baseline-dtype', values['baseline-dtype'] ?? dtype, BUNDLE_WEIGHT_DTYPES);
 const common = ['--threads', values.threads!, '--warmup', values.warmup!, '--runs', values.runs!];
 
 function child<T>(script: string, args: string[]): T {
@@ -90,7 +91,7 @@ try {
   const ours: WorkloadResult[] = [];
   const tjs: WorkloadResult[] = [];
   const variant: WorkloadResult[] = [];
-  const compareAttention = values['compare-attention'] as 'fused' | 'standard' | undefined;
+  const compareAttention = values['compare-attention'] === undefined ? undefined : benchFlag('compare-attention', values['compare-attention'], ATTENTION_KINDS);
   const variantBundle = compareAttention ? (await prepare(work, values.preset!, dtype, compareAttention)).bundle : undefined;
   const compare = values['compare-config'] ?? (compareAttention ? `--attention ${compareAttention}` : undefined);
   const runVariant = async () => {

@@ -55,7 +55,7 @@ export interface BuildGraphsOptions {
   /**
    * How the decoder computes attention: `standard` (default), MatMul → Softmax → MatMul in plain ONNX, which every
    * onnxruntime backend runs to the goldens; or `fused`, one onnxruntime `com.microsoft.MultiHeadAttention` per
-   * layer — 17 % faster for the decoder at 16 prompts on a native CPU, the same in WASM, but onnxruntime-web's
+   * layer — 12 % faster for the decoder at 16 prompts on a native CPU, the same in WASM, but onnxruntime-web's
    * WebGPU kernel for it misses HF's logits by 3–4e-4 (beyond the 1e-4 tolerance), so use it for bundles that run
    * on CPU only (docs/benchmarks.md).
    */
@@ -72,7 +72,15 @@ export interface BuildGraphsOptions {
 }
 
 /** How the decoder graph computes attention (see {@link BuildGraphsOptions.attention}). */
-export type AttentionKind = 'fused' | 'standard';
+export type AttentionKind = 'standard' | 'fused';
+
+/** Every {@link AttentionKind}, the default first. */
+export const ATTENTION_KINDS: readonly AttentionKind[] = ['standard', 'fused'];
+
+/** True when `value` is one of {@link ATTENTION_KINDS}. */
+export function isAttentionKind(value: unknown): value is AttentionKind {
+  return (ATTENTION_KINDS as readonly unknown[]).includes(value);
+}
 
 /** The serialised ONNX models and their contracts. */
 export interface BuiltGraphs {
@@ -127,8 +135,8 @@ export async function buildGraphs(config: ClipSegGraphConfig, reader: Checkpoint
     throw new ConvertError('CONVERT_INVALID_OPTIONS', `dtype must be ${BUNDLE_WEIGHT_DTYPES.map((d) => `'${d}'`).join(', ')}, got '${String(dtype)}'.`);
   }
   const attention = options.attention ?? 'standard';
-  if (attention !== 'fused' && attention !== 'standard') {
-    throw new ConvertError('CONVERT_INVALID_OPTIONS', `attention must be 'fused' or 'standard', got '${String(attention)}'.`);
+  if (!isAttentionKind(attention)) {
+    throw new ConvertError('CONVERT_INVALID_OPTIONS', `attention must be ${ATTENTION_KINDS.map((a) => `'${a}'`).join(' or ')}, got '${String(attention)}'.`);
   }
   const optional = checkOptionalGraphs(options.optionalGraphs);
   checkGraphConfig(config);

@@ -11,6 +11,7 @@ import type { ClipSegGraphConfig } from './clipseg-graph-config.js';
 import { expectedParameters } from './expected-parameters.js';
 import { projectorInputActivation } from './graph-contracts.js';
 import { interpolatePositionEmbeddings } from './position-embeddings.js';
+import { pearson } from '../../test/pearson.js';
 
 type Weights = ReadonlyMap<string, Float32Array>;
 type Mat = { rows: number; cols: number; data: Float64Array };
@@ -389,11 +390,7 @@ describe.each(cases)('buildGraphs for another config: $title', ({ config, H, W, 
       for (let n = 0; n < 2; n++) {
         const ref = refDecoder(config, weights, states, Float64Array.from(cond.subarray(n * P, (n + 1) * P)), H / 8, W / 8).data;
         const got = (logits.data as Float32Array).subarray(n * plane, (n + 1) * plane);
-        let sab = 0, saa = 0, sbb = 0, sa = 0, sb = 0;
-        for (let i = 0; i < plane; i++) {
-          sa += got[i]!; sb += ref[i]!; sab += got[i]! * ref[i]!; saa += got[i]! ** 2; sbb += ref[i]! ** 2;
-        }
-        const correlation = (sab - (sa * sb) / plane) / Math.sqrt((saa - (sa * sa) / plane) * (sbb - (sb * sb) / plane));
+        const correlation = pearson(got, ref);
         console.info(`int8 logits[${n}] vs float64 reference: correlation ${correlation.toFixed(5)}`);
         expect(correlation).toBeGreaterThan(0.99);
       }

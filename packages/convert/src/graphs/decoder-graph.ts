@@ -24,8 +24,8 @@ function conv(ctx: LayerContext, op: 'Conv' | 'ConvTranspose', x: string, prefix
 
 /**
  * How many slices the decoder MLP's intermediate features are computed in: 256-wide slices (8 for the CIDAS
- * models' 2048), which measured 13 % faster than one MatMul pair at 16 prompts (docs/benchmarks.md); 1 when the
- * size does not split evenly.
+ * models' 2048), which measured about 8 % faster than one MatMul pair for the decoder at 16 prompts
+ * (docs/benchmarks.md); 1 when the size does not split evenly.
  */
 function mlpSlices(intermediate: number): number {
   return intermediate >= 512 && intermediate % 256 === 0 ? intermediate / 256 : 1;

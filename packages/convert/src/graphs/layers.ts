@@ -35,17 +35,24 @@ export interface LayerShape {
 }
 
 /**
- * `x · Wᵀ (+ b)` for HF Linear `<prefix>.weight` / `<prefix>.bias`. With int8 weights, one onnxruntime
- * `DynamicQuantizeMatMul` (x quantised to uint8 per call, W int8 per output channel, bias added in float32).
+ * `x · Wᵀ (+ b)` for HF Linear `<prefix>.weight` / `<prefix>.bias`, or for the part of it `slice` names (a row slice
+ * computes some outputs, with their biases; a column slice the contribution of some inputs, which takes no bias).
+ * With int8 weights, one onnxruntime `DynamicQuantizeMatMul` (x quantised to uint8 per call, W int8 per output
+ * channel, bias added in float32).
  */
-export function linear(ctx: LayerContext, x: string, prefix: string, bias = true): string {
+export function linear(ctx: LayerContext, x: string, prefix: string, bias = true, slice?: LinearSlice): string {
   const { g, w } = ctx;
+  // Added after the weight, so initializers keep the order: weight, (scale,) bias.
+  const biasOf = (): string | undefined =>
+    !bias ? undefined : slice === undefined ? w.param(g, `${prefix}.bias`) : w.vectorSlice(g, `${prefix}.bias`, slice.start, slice.count);
   if (w.quantized) {
-    const q = w.quantizedLinearWeight(g, `${prefix}.weight`);
-    return g.opDomain('com.microsoft', 'DynamicQuantizeMatMul', bias ? [x, q.weight, q.scale, '', w.param(g, `${prefix}.bias`)] : [x, q.weight, q.scale]);
+    const q = w.quantizedLinearWeight(g, `${prefix}.weight`, slice);
+    const b = biasOf();
+    return g.opDomain('com.microsoft', 'DynamicQuantizeMatMul', b === undefined ? [x, q.weight, q.scale] : [x, q.weight, q.scale, '', b]);
   }
-  const y = g.op('MatMul', [x, w.linearWeight(g, `${prefix}.weight`)]);
-  return bias ? g.op('Add', [y, w.param(g, `${prefix}.bias`)]) : y;
+  const y = g.op('MatMul', [x, w.linearWeight(g, `${prefix}.weight`, slice)]);
+  const b = biasOf();
+  return b === undefined ? y : g.op('Add', [y, b]);
 }
 
 /** LayerNormalization over the last axis with HF LayerNorm `<prefix>.weight` / `<prefix>.bias`. */
@@ -108,18 +115,6 @@ export function selfAttention(ctx: LayerContext, x: string, prefix: string, hidd
   return linear(ctx, merged, `${prefix}.out_proj`);
 }
 
-/** `x · W[slice]ᵀ (+ b[slice])` for part of HF Linear `<prefix>` (int8 when the weights are, as {@link linear}). */
-function linearSlice(ctx: LayerContext, x: string, prefix: string, slice: LinearSlice, bias: boolean): string {
-  const { g, w } = ctx;
-  const b = bias ? w.vectorSlice(g, `${prefix}.bias`, slice.start, slice.count) : undefined;
-  if (w.quantized) {
-    const q = w.quantizedLinearWeight(g, `${prefix}.weight`, slice);
-    return g.opDomain('com.microsoft', 'DynamicQuantizeMatMul', b === undefined ? [x, q.weight, q.scale] : [x, q.weight, q.scale, '', b]);
-  }
-  const y = g.op('MatMul', [x, w.linearWeightSlice(g, `${prefix}.weight`, slice)]);
-  return b === undefined ? y : g.op('Add', [y, b]);
-}
-
 /**
  * MLP `fc2(act(fc1(x)))`, optionally in `slices` slices of the intermediate features (see `LayerShape.mlpSlices`):
  * slice j computes `act(fc1_j(x)) · W2[:, j]ᵀ` and the parts are summed before fc2's bias. With int8 weights each
@@ -133,8 +128,8 @@ export function mlp(ctx: LayerContext, x: string, prefix: string, act: string, s
   const count = intermediate / slices;
   let sum: string | undefined;
   for (let j = 0; j < slices; j++) {
-    const hidden = activation(g, linearSlice(ctx, x, `${prefix}.fc1`, { of: 'rows', start: j * count, count }, true), act);
-    const part = linearSlice(ctx, hidden, `${prefix}.fc2`, { of: 'columns', start: j * count, count }, false);
+    const hidden = activation(g, linear(ctx, x, `${prefix}.fc1`, true, { of: 'rows', start: j * count, count }), act);
+    const part = linear(ctx, hidden, `${prefix}.fc2`, false, { of: 'columns', start: j * count, count });
     sum = sum === undefined ? part : g.op('Add', [sum, part]);
   }
   return g.op('Add', [sum!, w.param(g, `${prefix}.fc2.bias`)]);

@@ -110,14 +110,6 @@ export class WeightStore {
     return g.initializer(name, 'float32', dims, () => this.read(name), this.storage(this.shape(name).length));
   }
 
-  /** Adds the `[out, in]` weight of a Linear layer transposed to `[in, out]`, ready for `MatMul(x, W)`. */
-  linearWeight(g: GraphBuilder, name: string): string {
-    const stored = `${name}::T`;
-    if (g.has(stored)) return stored;
-    const [rows, cols] = this.shape(name) as [number, number];
-    return g.initializer(stored, 'float32', [cols, rows], async () => transpose2d(await this.read(name), rows, cols), this.storage(2));
-  }
-
   /**
    * Reads the `[out, in]` Linear weight `name`, or the part of it `slice` names: some rows (output features) or
    * some columns (input features); returns it row-major with its shape.
@@ -143,11 +135,11 @@ export class WeightStore {
    * `MatMul(x, W)`. A row slice gives some of the layer's outputs; a column slice the contribution of some of its
    * inputs.
    */
-  linearWeightSlice(g: GraphBuilder, name: string, slice: LinearSlice): string {
+  linearWeight(g: GraphBuilder, name: string, slice?: LinearSlice): string {
     const stored = `${name}::T${WeightStore.sliceSuffix(slice)}`;
     if (g.has(stored)) return stored;
     const [rows, cols] = this.shape(name) as [number, number];
-    const dims = slice.of === 'rows' ? [cols, slice.count] : [slice.count, rows];
+    const dims = slice === undefined ? [cols, rows] : slice.of === 'rows' ? [cols, slice.count] : [slice.count, rows];
     return g.initializer(stored, 'float32', dims, async () => {
       const part = await this.readLinear(name, slice);
       return transpose2d(part.data, part.rows, part.cols);

@@ -53,8 +53,8 @@ export interface WriteModelOptions {
   readonly onProgress?: (progress: WriteProgress) => void;
 }
 
-/** Opset version imported for each custom operator domain a graph uses (onnxruntime's contrib ops are version 1). */
-const CUSTOM_DOMAIN_VERSIONS: Readonly<Record<string, number>> = { 'com.microsoft': 1 };
+/** Opset version imported for each custom operator domain a graph uses (onnxruntime's `com.microsoft` is version 1). */
+const CUSTOM_DOMAIN_VERSION = 1;
 
 const LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
 
@@ -86,7 +86,7 @@ export async function writeModel(graph: GraphBuilder, options: WriteModelOptions
   if (!LITTLE_ENDIAN) throw new Error('writeModel needs a little-endian platform (ONNX raw_data is little-endian).');
   const modelHead = onnx.ModelProto.encode({
     irVersion: ONNX_IR_VERSION,
-    opsetImport: [{ domain: '', version: ONNX_OPSET }, ...graph.customDomains().map((domain) => ({ domain, version: CUSTOM_DOMAIN_VERSIONS[domain] ?? 1 }))],
+    opsetImport: [{ domain: '', version: ONNX_OPSET }, ...graph.customDomains().map((domain) => ({ domain, version: CUSTOM_DOMAIN_VERSION }))],
     producerName: options.producerName ?? '@clipseg/convert',
     producerVersion: options.producerVersion ?? '',
     docString: options.docString ?? '',

@@ -1,4 +1,4 @@
-import { SINGLE_MODEL_FILE, convertCheckpoint, convertCheckpointSingle, type AttentionKind, type SingleConvertProgress } from '@clipseg/convert';
+import { ATTENTION_KINDS, SINGLE_MODEL_FILE, convertCheckpoint, convertCheckpointSingle, isAttentionKind, type SingleConvertProgress } from '@clipseg/convert';
 import { BUNDLE_OPTIONAL_GRAPH_NAMES, BUNDLE_WEIGHT_DTYPES, isBundleOptionalGraphName, isBundleWeightDType, type BundleOptionalGraphName } from '@clipseg/core';
 import { randomBytes } from 'node:crypto';
 import { rename, rm, stat } from 'node:fs/promises';
@@ -95,7 +95,7 @@ export const convertCommand: Command = {
     const dtype = values.dtype;
     if (!isBundleWeightDType(dtype)) throw new CliError('CLI_USAGE', `--dtype must be ${BUNDLE_WEIGHT_DTYPES.join(', ')}; got '${dtype}'.`);
     const attention = values.attention;
-    if (attention !== 'fused' && attention !== 'standard') throw new CliError('CLI_USAGE', `--attention must be standard or fused, got '${attention}'.`);
+    if (!isAttentionKind(attention)) throw new CliError('CLI_USAGE', `--attention must be ${ATTENTION_KINDS.join(' or ')}, got '${attention}'.`);
     const layout = values.layout;
     if (layout !== 'bundle' && layout !== 'single') throw new CliError('CLI_USAGE', `--layout must be bundle or single, got '${layout}'.`);
     const imageSize = parseImageSize(values['image-size']);
@@ -113,7 +113,7 @@ export const convertCommand: Command = {
     const started = Date.now();
     const common = {
       dtype,
-      attention: attention as AttentionKind,
+      attention,
       ...(imageSize ? { imageSize } : {}),
       validateWith: createNodeBackend(),
       hashSourceFile: (name: string) => hashFileNode(join(source, name)),
