@@ -44,7 +44,8 @@ export function quantizeLinearPerChannel(source: Float32Array, rows: number, col
     for (let c = 0; c < cols; c++) max = Math.max(max, Math.abs(source[base + c]!));
     const s = max > 0 ? max / 127 : 1;
     scale[r] = s;
-    for (let c = 0; c < cols; c++) q[c * rows + r] = Math.max(-127, Math.min(127, Math.round(source[base + c]! / s)));
+    // |w| ≤ max, so |w / s| ≤ 127 and the rounded value is already in range.
+    for (let c = 0; c < cols; c++) q[c * rows + r] = Math.round(source[base + c]! / s);
   }
   return { q, scale };
 }
