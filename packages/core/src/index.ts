@@ -78,6 +78,7 @@ export { bytesSource, checkByteRange } from './io/byte-source.js';
 export type { ByteSource } from './io/byte-source.js';
 export { IoError } from './io/io-error.js';
 export type { IoErrorCode } from './io/io-error.js';
+export { checkPathSegment, checkRelativePath, isCommitHash } from './io/safe-path.js';
 
 // safetensors
 export { SafetensorsError } from './safetensors/safetensors-error.js';

@@ -1,3 +1,4 @@
+import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { checkByteRange, IoError } from '@clipseg/core';
@@ -31,7 +32,8 @@ function reason(cause: unknown): string {
 export async function openFileSource(path: string): Promise<FileSource> {
   let handle: FileHandle;
   try {
-    handle = await open(path, 'r');
+    // Non-blocking: opening a FIFO must not wait for a writer (it is refused below, as not a regular file).
+    handle = await open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   } catch (cause) {
     throw new IoError('IO_OPEN_FAILED', `Cannot open "${path}" for reading (${reason(cause)}). Check that the path exists and is readable.`, {
       cause,
