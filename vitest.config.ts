@@ -10,13 +10,17 @@ const root = dirname(fileURLToPath(import.meta.url));
 /**
  * `../shared` (golden tensors, images, the CLIP vocabulary) sits beside the
  * checkout in CI and on developer machines; a user's fresh clone may not have
- * it. Tests read the resolved path with `inject('sharedDir')` and skip, with a
- * message, when it is the empty string.
+ * it. Tests reach it only through `describeWithShared` / `itWithShared` / `sharedDir` from `@clipseg/core/testing`,
+ * which skip cleanly when it is the empty string.
  */
 function findShared(): string {
   const candidates = [process.env.CLIPSEG_SHARED_DIR, resolve(root, '../shared')];
   for (const candidate of candidates) {
     if (candidate && existsSync(resolve(candidate, 'golden/README.md'))) return resolve(candidate);
+  }
+  // CI has ../shared: there a missing folder is an error, not 119 silently skipped tests.
+  if (process.env.CLIPSEG_REQUIRE_SHARED === '1') {
+    throw new Error(`CLIPSEG_REQUIRE_SHARED=1 but no shared folder with golden/README.md was found (looked at ${candidates.filter(Boolean).join(', ')}). Put it beside the checkout or set CLIPSEG_SHARED_DIR.`);
   }
   return '';
 }

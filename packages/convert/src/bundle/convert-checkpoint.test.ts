@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { memoryFileSet, openSafetensors, bytesSource, parseBundleManifest, writeSafetensors, type Tensor } from '@clipseg/core';
-import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { describeWithShared, sharedDir } from '@clipseg/core/testing';
 import { folderFiles } from '../../test/folder-files.js';
 import { initRandomCheckpoint } from '../random/init-random.js';
 import { convertCheckpoint } from './convert-checkpoint.js';
 
-const shared = inject('sharedDir');
+const shared = sharedDir();
 const concat = (chunks: Iterable<Uint8Array>) => {
   const parts = [...chunks];
   const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
@@ -134,7 +135,7 @@ describe('convertCheckpoint on a random tiny checkpoint', () => {
   });
 });
 
-describe.skipIf(!shared)('convertCheckpoint on the golden tiny model (needs ../shared; skipped when absent)', () => {
+describeWithShared('convertCheckpoint on the golden tiny model', () => {
   it('gives byte-identical graphs from model.safetensors and from pytorch_model.bin', async () => {
     const dir = join(shared, 'golden/clipseg-tiny-refined');
     const fromSafetensors = await convertCheckpoint(memoryFileSet(folderFiles(dir, ['pytorch_model.bin', 'golden.safetensors', 'golden.json'])));

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
+import { describeWithShared, sharedDir } from '@clipseg/core/testing';
 import type { CheckpointReader, CheckpointTensorInfo } from '../checkpoint/checkpoint-reader.js';
 import { buildGraphs } from './build-graphs.js';
 import type { BuiltGraphs } from './build-graphs.js';
@@ -10,9 +11,7 @@ import { onnx } from '../onnx/onnx-proto.js';
 import { projectorInputActivation } from './graph-contracts.js';
 import { pearson } from '../../test/pearson.js';
 
-const shared = inject('sharedDir');
-const skip = shared === '';
-if (skip) console.warn('build-graphs.golden.test: ../shared/golden is absent, the golden comparisons are skipped.');
+const shared = sharedDir();
 
 interface Loaded {
   readonly dtype: string;
@@ -95,7 +94,7 @@ class Sessions {
   }
 }
 
-describe.skipIf(skip)('CLIPSeg graphs against the tiny-refined goldens', () => {
+describeWithShared('CLIPSeg graphs against the tiny-refined goldens', () => {
   const dir = join(shared, 'golden/clipseg-tiny-refined');
   const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as ClipSegGraphConfig;
   const golden = loadSafetensors(join(dir, 'golden.safetensors'));

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bytesSource, interpolatePositionEmbeddings, memoryFileSet, openSafetensors, parseBundleManifest, type SafetensorsReader } from '@clipseg/core';
 import * as ort from 'onnxruntime-node';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeWithShared, sharedDir } from '@clipseg/core/testing';
 import { POSITION_EMBEDDINGS_FILE, convertCheckpoint } from '../bundle/convert-checkpoint.js';
 import { openCheckpoint } from '../checkpoint/open-checkpoint.js';
 import { initRandomCheckpoint } from '../random/init-random.js';
@@ -10,8 +11,7 @@ import { buildGraphs, type BuiltGraphs } from './build-graphs.js';
 import type { ClipSegGraphConfig } from './clipseg-graph-config.js';
 import { OPTIONAL_GRAPH_NAMES } from './graph-contracts.js';
 
-const shared = inject('sharedDir');
-if (!shared) console.warn('optional-graphs.golden.test: ../shared/golden is absent, the golden comparisons are skipped.');
+const shared = sharedDir();
 
 const report: string[] = [];
 function expectClose(label: string, actual: ort.Tensor | Float32Array, expected: Float32Array, atol: number): void {
@@ -26,7 +26,7 @@ function expectClose(label: string, actual: ort.Tensor | Float32Array, expected:
 const file = (path: string) => new Uint8Array(readFileSync(path));
 const tensor = (t: { type: string; dims: readonly number[]; data: unknown }) => new ort.Tensor(t.type as 'float32', t.data as Float32Array, [...t.dims]);
 
-describe.skipIf(!shared)('optional graphs against the tiny-refined goldens', () => {
+describeWithShared('optional graphs against the tiny-refined goldens', () => {
   const dir = join(shared, 'golden/clipseg-tiny-refined');
   const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as ClipSegGraphConfig;
   let built: BuiltGraphs;

@@ -1,11 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { describeWithShared, sharedDir } from '@clipseg/core/testing';
 import { interpolatePositionEmbeddings } from './position-embeddings.js';
 
-const shared = inject('sharedDir');
-const skip = shared === '';
-if (skip) console.warn('position-embeddings.test: ../shared/golden is absent, golden comparisons are skipped.');
+const shared = sharedDir();
 
 /** Reads float32 tensors from a safetensors file (independent of the converter's reader). */
 function readF32(file: string, names: readonly string[]): Float32Array[] {
@@ -27,7 +26,7 @@ function maxAbsDiff(a: Float32Array, b: Float32Array): number {
   return max;
 }
 
-describe.skipIf(skip)('interpolatePositionEmbeddings against PyTorch bicubic', () => {
+describeWithShared('interpolatePositionEmbeddings against PyTorch bicubic', () => {
   const dir = join(shared, 'golden/clipseg-tiny-refined');
   const [table] = readF32(join(dir, 'model.safetensors'), ['clip.vision_model.embeddings.position_embedding.weight']);
   const [at352, at320x256] = readF32(join(dir, 'golden.safetensors'), ['a.vision_position_embeddings_352', 'f.vision_position_embeddings_320x256']);

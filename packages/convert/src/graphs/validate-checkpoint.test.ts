@@ -2,7 +2,8 @@ import { clipsegPreset } from '@clipseg/core';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CLIPSegConfig, isClipSegError } from '@clipseg/core';
-import { describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { itWithShared, sharedDir } from '@clipseg/core/testing';
 import type { CheckpointReader, CheckpointTensorInfo } from '../checkpoint/checkpoint-reader.js';
 import { buildGraphs } from './build-graphs.js';
 import type { ClipSegGraphConfig } from './clipseg-graph-config.js';
@@ -11,7 +12,7 @@ import { ConvertError } from './convert-error.js';
 import { expectedParameters } from './expected-parameters.js';
 import { inspectCheckpoint, validateCheckpoint } from './validate-checkpoint.js';
 
-const shared = inject('sharedDir');
+const shared = sharedDir();
 
 /** The tiny-refined config (core's preset, written in code: these tests run without ../shared). */
 const tiny: ClipSegGraphConfig = clipsegPreset('tiny');
@@ -41,7 +42,7 @@ function thrown(action: () => unknown): ConvertError {
 }
 
 describe('expectedParameters', () => {
-  it.skipIf(shared === '')('names exactly the tensors of the golden model.safetensors, with their shapes', () => {
+  itWithShared('names exactly the tensors of the golden model.safetensors, with their shapes', () => {
     const bytes = readFileSync(join(shared, 'golden/clipseg-tiny-refined/model.safetensors'));
     const n = Number(bytes.readBigUInt64LE(0));
     const header = JSON.parse(bytes.subarray(8, 8 + n).toString('utf8')) as Record<string, { shape: number[] }>;

@@ -2,15 +2,15 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bytesSource, CLIPSegConfig, memoryFileSet, openSafetensors, type Tensor } from '@clipseg/core';
 import * as ort from 'onnxruntime-node';
-import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { describeWithShared, sharedDir } from '@clipseg/core/testing';
 import { folderFiles } from '../../test/folder-files.js';
 import { convertCheckpoint } from '../bundle/convert-checkpoint.js';
 import { initRandomCheckpoint } from '../random/init-random.js';
 import { convertCheckpointSingle } from './convert-single.js';
 import { SINGLE_MODEL_FILE, singleModelContract } from './single-model.js';
 
-const shared = inject('sharedDir');
-if (shared === '') console.warn('convert-single.test: ../shared is absent, the golden comparisons are skipped.');
+const shared = sharedDir();
 
 const concat = (chunks: Iterable<Uint8Array>) => {
   const parts = [...chunks];
@@ -139,7 +139,7 @@ describe('convertCheckpointSingle on a random tiny checkpoint', () => {
   });
 });
 
-describe.skipIf(!shared)('convertCheckpointSingle on the golden tiny model (needs ../shared; skipped when absent)', () => {
+describeWithShared('convertCheckpointSingle on the golden tiny model', () => {
   it('gives the golden logits and the four-graph pipeline’s', async () => {
     const dir = join(shared, 'golden/clipseg-tiny-refined');
     const files = memoryFileSet(folderFiles(dir, ['pytorch_model.bin', 'golden.safetensors', 'golden.json']));

@@ -2,10 +2,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CLIPTokenizer, memoryFileSet } from '@clipseg/core';
 import { describe, expect, inject, it } from 'vitest';
+import { describeWithShared, sharedDir } from '@clipseg/core/testing';
 import { syntheticTokenizerFiles } from '../random/synthetic-tokenizer.js';
 import { clipTokenizerJson, tokenizerJsonFor } from './clip-tokenizer-json.js';
 
-const shared = inject('sharedDir');
+const shared = sharedDir();
 const repoRoot = inject('repoRoot');
 const text = (bytes: Uint8Array | undefined) => new TextDecoder().decode(bytes);
 
@@ -60,7 +61,7 @@ describe('clipTokenizerJson', () => {
   });
 });
 
-describe.skipIf(!shared)('clipTokenizerJson over the CLIP vocabulary (needs ../shared; skipped when absent)', () => {
+describeWithShared('clipTokenizerJson over the CLIP vocabulary', () => {
   it('tokenizes every golden and edge case exactly like vocab.json + merges.txt, and like HF tokenizers (Rust)', () => {
     const vocab = readFileSync(join(shared, 'clip-bpe/vocab.json'), 'utf8');
     const merges = readFileSync(join(shared, 'clip-bpe/merges.txt'), 'utf8');

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { describeWithShared, sharedDir } from '@clipseg/core/testing';
 import { OP } from './pickle-opcodes.js';
 import { bytesAccess } from './random-access-bytes.js';
 import { PickleWriter } from '../../test/torch-builders/pickle-writer.js';
@@ -11,8 +12,7 @@ import type { TorchCheckpointErrorCode } from './torch-checkpoint-error.js';
 import { openTorchCheckpoint, readTorchCheckpoint } from './torch-checkpoint-reader.js';
 import type { TorchCheckpointOptions, TorchCheckpointReader } from './torch-checkpoint-reader.js';
 
-const shared = inject('sharedDir');
-const sharedMissing = 'shared golden files not found (../shared or CLIPSEG_SHARED_DIR); skipping the golden checkpoint tests';
+const shared = sharedDir();
 const golden = (...parts: string[]): string => join(shared, 'golden', ...parts);
 
 function refusal(fn: () => unknown): TorchCheckpointError {
@@ -50,7 +50,7 @@ function parseSafetensors(bytes: Uint8Array): Map<string, { dtype: string; shape
   return out;
 }
 
-describe.skipIf(shared === '')('golden checkpoints (shared/golden)', () => {
+describeWithShared('golden checkpoints (shared/golden)', () => {
   it('reads ok-small.bin: w = [[1, 2], [3, 4]] float32', async () => {
     const reader = readTorchCheckpoint(readFileSync(golden('checkpoint-safety', 'ok-small.bin')), { source: 'ok-small.bin' });
     expect(reader.list().map(({ name, dtype, shape }) => ({ name, dtype, shape }))).toEqual([{ name: 'w', dtype: 'F32', shape: [2, 2] }]);
@@ -109,8 +109,6 @@ describe.skipIf(shared === '')('golden checkpoints (shared/golden)', () => {
     });
   }
 });
-
-if (shared === '') it.skip(sharedMissing, () => undefined);
 
 describe('readTorchCheckpoint on files built in memory', () => {
   it('reads a valid torch-like file (aligned, zip64 records)', async () => {

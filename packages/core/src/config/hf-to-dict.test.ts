@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { itWithShared, sharedDir } from '../testing/shared-dir.js';
 import { CLIPSegConfig } from './clipseg-config.js';
 import { CLIPSegTextConfig } from './text-config.js';
 import { CLIPSegVisionConfig } from './vision-config.js';
 
-const shared = inject('sharedDir');
+const shared = sharedDir();
 
 /**
  * The model fields of HF `CLIPSegConfig().to_dict()` (transformers' configuration_clipseg.py): everything HF writes
@@ -121,7 +122,7 @@ describe('CLIPSegConfig dicts as HF writes them', () => {
     );
   });
 
-  it.skipIf(!shared)("round-trips the golden tiny model's config.json exactly", () => {
+  itWithShared("round-trips the golden tiny model's config.json exactly", () => {
     const text = readFileSync(join(shared, 'golden/clipseg-tiny-refined/config.json'), 'utf8');
     expect(CLIPSegConfig.fromJSON(text).toDict()).toEqual(JSON.parse(text));
     expect(CLIPSegTextConfig.fromJSON(text).toDict()).toEqual((JSON.parse(text) as { text_config: object }).text_config);

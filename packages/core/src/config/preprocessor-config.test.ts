@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { describeWithShared, sharedDir } from '../testing/shared-dir.js';
 import { expectConfigError } from '../../test/fixtures/config/expect-config-error.js';
 import { VIT_IMAGE_PROCESSOR_DEFAULTS, ViTImageProcessorConfig } from './preprocessor-config.js';
 
-const shared = inject('sharedDir');
+const shared = sharedDir();
 
 describe('ViTImageProcessorConfig', () => {
   it('uses HF ViTImageProcessor defaults', () => {
@@ -90,7 +91,7 @@ describe('ViTImageProcessorConfig', () => {
   });
 });
 
-describe.skipIf(!shared)('golden clipseg-tiny-refined/preprocessor_config.json (needs ../shared)', () => {
+describeWithShared('golden clipseg-tiny-refined/preprocessor_config.json', () => {
   it('parses the CIDAS preprocessor config', () => {
     const text = readFileSync(join(shared, 'golden/clipseg-tiny-refined/preprocessor_config.json'), 'utf8');
     const config = ViTImageProcessorConfig.fromJSON(text);
@@ -112,9 +113,3 @@ describe.skipIf(!shared)('golden clipseg-tiny-refined/preprocessor_config.json (
     expect(written).toEqual(JSON.parse(text));
   });
 });
-
-if (!shared) {
-  describe('golden clipseg-tiny-refined/preprocessor_config.json', () => {
-    it.skip('skipped: ../shared (golden data) is absent; set CLIPSEG_SHARED_DIR to run it', () => {});
-  });
-}

@@ -1,12 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { describeWithShared, sharedDir } from '../testing/shared-dir.js';
 import { expectConfigError } from '../../test/fixtures/config/expect-config-error.js';
 import { CLIPSegConfig } from './clipseg-config.js';
 import { CLIPSEG_PRESET_NAMES, clipsegPreset, isCLIPSegPresetName } from './presets.js';
 import type { CLIPSegPresetName } from './presets.js';
 
-const shared = inject('sharedDir');
+const shared = sharedDir();
 
 describe('clipsegPreset', () => {
   it('knows the published architectures', () => {
@@ -72,7 +73,7 @@ describe('clipsegPreset', () => {
   });
 });
 
-describe.skipIf(!shared)('golden clipseg-tiny-refined/config.json (needs ../shared)', () => {
+describeWithShared('golden clipseg-tiny-refined/config.json', () => {
   const path = (name: string) => join(shared, 'golden/clipseg-tiny-refined', name);
 
   it('parses, and equals the tiny preset', () => {
@@ -84,9 +85,3 @@ describe.skipIf(!shared)('golden clipseg-tiny-refined/config.json (needs ../shar
     expect(config.extract_layers).toEqual([1, 2, 3]);
   });
 });
-
-if (!shared) {
-  describe('golden clipseg-tiny-refined/config.json', () => {
-    it.skip('skipped: ../shared (golden data) is absent; set CLIPSEG_SHARED_DIR to run it', () => {});
-  });
-}

@@ -1,17 +1,17 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { describeWithShared, sharedDir } from '../testing/shared-dir.js';
 import { openSafetensors } from '../safetensors/reader.js';
 import { bytesSource } from '../io/byte-source.js';
 import { interpolatePositionEmbeddings } from './position-embeddings.js';
 
-const shared = inject('sharedDir');
-if (!shared) console.warn('position-embeddings.test: ../shared/golden is absent, the golden comparisons are skipped.');
+const shared = sharedDir();
 
 const read = async (file: string, name: string) => (await openSafetensors(bytesSource(new Uint8Array(readFileSync(file))))).readFloat32(name);
 const maxAbsDiff = (a: Float32Array, b: Float32Array) => a.reduce((m, x, i) => Math.max(m, Math.abs(x - b[i]!)), 0);
 
-describe.skipIf(!shared)("interpolatePositionEmbeddings (core, used at run time by CLIPSegVisionModel) against HF's", () => {
+describeWithShared("interpolatePositionEmbeddings (core, used at run time by CLIPSegVisionModel) against HF's", () => {
   const dir = join(shared, 'golden/clipseg-tiny-refined');
 
   it.each([

@@ -1,11 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { describeWithShared, sharedDir } from '../testing/shared-dir.js';
 import { bytesSource } from '../io/byte-source.js';
 import { openSafetensors } from './reader.js';
 import { writeSafetensors } from './writer.js';
 
-const shared = inject('sharedDir');
+const shared = sharedDir();
 
 function sameBytes(a: ArrayBufferView, b: ArrayBufferView): boolean {
   return Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
@@ -33,7 +34,7 @@ function independent(bytes: Uint8Array, name: string): { dtype: string; shape: n
   return { dtype: entry.dtype, shape: entry.shape, at };
 }
 
-describe.skipIf(!shared)('safetensors golden files (needs ../shared)', () => {
+describeWithShared('safetensors golden files', () => {
   const dir = join(shared, 'golden', 'clipseg-tiny-refined');
 
   it('model.safetensors: lists 174 F32 tensors with the HF names and shapes', async () => {

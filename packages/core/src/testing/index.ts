@@ -1,5 +1,6 @@
 /**
- * Test helpers for backend authors: `import { backendContractTests } from '@clipseg/core/testing'`.
+ * Test helpers for backend authors (`import { backendContractTests } from '@clipseg/core/testing'`), and the one
+ * helper through which this repository's tests that read `../shared` skip cleanly when it is absent.
  *
  * @packageDocumentation
  */
@@ -10,3 +11,4 @@ export { createFakeBackend, createFakeBundle } from '../pipeline/testing/fake-cl
 export type { FakeBackend, FakeBackendOptions, FakeBundle, FakeBundleOptions, FakeRun } from '../pipeline/testing/fake-clipseg-bundle.js';
 export { FAKE_MODE_OFFSET, fakeImageAdapter } from '../pipeline/testing/fake-image-adapter.js';
 export type { FakeImage, FakeImageAdapter, FakeImageAdapterLog } from '../pipeline/testing/fake-image-adapter.js';
+export { describeWithShared, itWithShared, NEEDS_SHARED, sharedDir } from './shared-dir.js';

@@ -1,15 +1,16 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ViTImageProcessorConfig } from '@clipseg/core';
-import { describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { describeWithShared, sharedDir } from '@clipseg/core/testing';
 import { compare, openSafetensorsFile } from '../../test/golden-files.js';
 import { decodePng } from '../../test/png-decoder.js';
 import type { RasterImage } from '../index.js';
 import { preprocess } from './preprocess.js';
 
-const shared = inject('sharedDir');
+const shared = sharedDir();
 
-describe.skipIf(!shared)('preprocess matches HF ViTImageProcessor golden pixel_values (needs ../shared)', () => {
+describeWithShared('preprocess matches HF ViTImageProcessor golden pixel_values', () => {
   const golden = join(shared, 'golden');
   const configFile = join(golden, 'clipseg-tiny-refined', 'preprocessor_config.json');
 

@@ -2,17 +2,17 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CLIPSeg, CLIPSegForImageSegmentation, CLIPSegModel, CLIPSegTextModel, CLIPSegVisionModel, type Tensor } from '@clipseg/core';
 import { rasterImageAdapter } from '@clipseg/processor';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeWithShared, sharedDir } from '@clipseg/core/testing';
 import { copyBundle } from '../../test/golden-bundle.js';
 import { downgradeToFormat1, Goldens, hfGoldenBundle, stackRows } from '../../test/hf-golden.js';
 import { createNodeBackend } from '../backend/onnxruntime-node-backend.js';
 import { directoryFileSet } from '../files/directory-file-set.js';
 import { decodeImage } from '../image/decode-image.js';
 
-const shared = inject('sharedDir');
-if (!shared) console.warn('bundle-formats.golden.test: ../shared is absent, the bundle-format checks are skipped.');
+const shared = sharedDir();
 
-describe.skipIf(!shared)('HF classes on bundles without the optional graphs (format 2 default, format 1)', () => {
+describeWithShared('HF classes on bundles without the optional graphs (format 2 default, format 1)', () => {
   let goldens: Goldens;
   let defaultDir: string;
   let format1Dir: string;

@@ -1,17 +1,17 @@
 import { join } from 'node:path';
 import { CLIPSegForImageSegmentation, CLIPSegProcessor, HFBundle, type Tensor } from '@clipseg/core';
 import { rasterImageAdapter, type RasterImage } from '@clipseg/processor';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeWithShared, sharedDir } from '@clipseg/core/testing';
 import { Goldens, hfGoldenBundle, stackRows } from '../../test/hf-golden.js';
 import { createNodeBackend } from '../backend/onnxruntime-node-backend.js';
 import { directoryFileSet } from '../files/directory-file-set.js';
 import { decodeImage } from '../image/decode-image.js';
 
-const shared = inject('sharedDir');
-if (!shared) console.warn('clipseg-for-image-segmentation.golden.test: ../shared is absent, the HF golden comparisons are skipped.');
+const shared = sharedDir();
 const PROMPTS = ['a cat', 'something to fill', 'a glass of water on a wooden table'];
 
-describe.skipIf(!shared)('CLIPSegForImageSegmentation against the HF goldens (format-2 bundle with every optional graph)', () => {
+describeWithShared('CLIPSegForImageSegmentation against the HF goldens (format-2 bundle with every optional graph)', () => {
   let model: CLIPSegForImageSegmentation;
   let processor: CLIPSegProcessor<RasterImage>;
   let goldens: Goldens;

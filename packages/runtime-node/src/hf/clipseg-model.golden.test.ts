@@ -1,14 +1,14 @@
 import { join } from 'node:path';
 import { CLIPSegModel, CLIPSegProcessor, CLIPSegTextModel, CLIPSegVisionModel, HFBundle, type Tensor } from '@clipseg/core';
 import { rasterImageAdapter, type RasterImage } from '@clipseg/processor';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeWithShared, sharedDir } from '@clipseg/core/testing';
 import { Goldens, hfGoldenBundle, stackRows } from '../../test/hf-golden.js';
 import { createNodeBackend } from '../backend/onnxruntime-node-backend.js';
 import { directoryFileSet } from '../files/directory-file-set.js';
 import { decodeImage } from '../image/decode-image.js';
 
-const shared = inject('sharedDir');
-if (!shared) console.warn('clipseg-model.golden.test: ../shared is absent, the HF golden comparisons are skipped.');
+const shared = sharedDir();
 const PROMPTS = ['a cat', 'something to fill', 'a glass of water on a wooden table'];
 
 /** A crop [.., top:top+h, left:left+w] of a [1, C, H, W] tensor. */
@@ -19,7 +19,7 @@ function crop(t: Tensor<'float32'>, top: number, left: number, h: number, w: num
   return { type: 'float32', dims: [1, C, h, w], data: out };
 }
 
-describe.skipIf(!shared)('CLIPSegModel, CLIPSegTextModel and CLIPSegVisionModel against the HF goldens', () => {
+describeWithShared('CLIPSegModel, CLIPSegTextModel and CLIPSegVisionModel against the HF goldens', () => {
   let bundle: HFBundle;
   let clip: CLIPSegModel;
   let text: CLIPSegTextModel;

@@ -1,16 +1,16 @@
 import { join } from 'node:path';
 import { CLIPSegProcessor } from '@clipseg/core';
 import { rasterImageAdapter, type RasterImage } from '@clipseg/processor';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeWithShared, sharedDir } from '@clipseg/core/testing';
 import { Goldens } from '../../test/hf-golden.js';
 import { directoryFileSet } from '../files/directory-file-set.js';
 import { decodeImage } from '../image/decode-image.js';
 
-const shared = inject('sharedDir');
-if (!shared) console.warn('clipseg-processor.golden.test: ../shared is absent, the processor goldens are skipped.');
+const shared = sharedDir();
 const PROMPTS = ['a cat', 'something to fill', 'a glass of water on a wooden table'];
 
-describe.skipIf(!shared)('CLIPSegProcessor against the HF goldens', () => {
+describeWithShared('CLIPSegProcessor against the HF goldens', () => {
   let processor: CLIPSegProcessor<RasterImage>;
   let goldens: Goldens;
   let chelsea: RasterImage;

@@ -1,14 +1,15 @@
 import { copyFile, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { itWithShared, sharedDir } from '@clipseg/core/testing';
 import { createTensor, SafetensorsReader, writeSafetensors } from '@clipseg/core';
 import type { ByteSource } from '@clipseg/core';
 import { openFileSource } from './file-source.js';
 import { openSafetensorsFile, writeSafetensorsFile } from './safetensors-file.js';
 import { writeFileAtomic } from './write-file-atomic.js';
 
-const shared = inject('sharedDir');
+const shared = sharedDir();
 const dirs: string[] = [];
 let dir: string;
 
@@ -141,7 +142,7 @@ describe('openSafetensorsFile', () => {
     await expect(openSafetensorsFile(path)).rejects.toMatchObject({ code: 'SAFETENSORS_TRUNCATED' });
   });
 
-  it.skipIf(!shared)('reads the golden model.safetensors from disk (needs ../shared)', async () => {
+  itWithShared('reads the golden model.safetensors from disk', async () => {
     const path = join(dir, 'model.safetensors');
     await copyFile(join(shared, 'golden', 'clipseg-tiny-refined', 'model.safetensors'), path);
     const reader = await openSafetensorsFile(path);

@@ -1,16 +1,17 @@
 import { join } from 'node:path';
 import type { Tensor } from '@clipseg/core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeWithShared, sharedDir } from '@clipseg/core/testing';
 import { goldenBundle, maxAbsDiff } from '../../test/golden-bundle.js';
 import { decodeImage } from '../image/decode-image.js';
 import { openSafetensorsFile } from '../io/safetensors-file.js';
 import { loadCLIPSeg, type NodeCLIPSeg } from './load-clipseg.js';
 
-const shared = inject('sharedDir');
+const shared = sharedDir();
 const PROMPTS = ['a cat', 'something to fill', 'a glass of water on a wooden table'];
 const HW = 352 * 352;
 
-describe.skipIf(!shared)('loadCLIPSeg: image file → logits against the HF goldens (needs ../shared; skipped when absent)', () => {
+describeWithShared('loadCLIPSeg: image file → logits against the HF goldens', () => {
   let seg: NodeCLIPSeg;
   let ref: Awaited<ReturnType<typeof openSafetensorsFile>>;
   const image = (name: string) => decodeImage(join(shared, 'images', name));

@@ -7,12 +7,13 @@ import { CLIPTokenizer } from '@clipseg/core';
 import { rasterImageAdapter } from '@clipseg/processor';
 import { AutoTokenizer, CLIPSegForImageSegmentation, env, Tensor as TjsTensor } from '@huggingface/transformers';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describeWithShared, sharedDir } from '@clipseg/core/testing';
 import { exampleScene } from '../../image/example-scene.js';
 import { loadCLIPSeg } from '../../pipeline/load-clipseg.js';
 import { runCli } from '../run-cli.js';
 import { commands } from './index.js';
 
-const shared = inject('sharedDir');
+const shared = sharedDir();
 const repoRoot = inject('repoRoot');
 const work = mkdtempSync(join(tmpdir(), 'clipseg-convert-single-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -84,7 +85,7 @@ describe('clipseg convert --layout single', () => {
   });
 });
 
-describe.skipIf(!shared)('the written tokenizer.json in transformers.js over the CLIP vocabulary (needs ../shared; skipped when absent)', () => {
+describeWithShared('the written tokenizer.json in transformers.js over the CLIP vocabulary', () => {
   it('gives our CLIPTokenizer’s ids except where tokenizers.js is known to differ from HF tokenizers (Rust)', async () => {
     const vocab = readFileSync(join(shared, 'clip-bpe/vocab.json'), 'utf8');
     const merges = readFileSync(join(shared, 'clip-bpe/merges.txt'), 'utf8');
