@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { describeWithShared, sharedDir } from '../testing/shared-dir.js';
 import { openSafetensors } from '../safetensors/reader.js';
 import { bytesSource } from '../io/byte-source.js';

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { describeWithShared, sharedDir } from '../testing/shared-dir.js';
 import { bytesSource } from '../io/byte-source.js';
 import { openSafetensors } from './reader.js';

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ViTImageProcessorConfig } from '@clipseg/core';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { describeWithShared, sharedDir } from '@clipseg/core/testing';
 import { compare, openSafetensorsFile } from '../../test/golden-files.js';
 import { decodePng } from '../../test/png-decoder.js';

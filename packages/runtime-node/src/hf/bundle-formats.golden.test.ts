@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CLIPSeg, CLIPSegForImageSegmentation, CLIPSegModel, CLIPSegTextModel, CLIPSegVisionModel, type Tensor } from '@clipseg/core';
 import { rasterImageAdapter } from '@clipseg/processor';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeWithShared, sharedDir } from '@clipseg/core/testing';
 import { copyBundle } from '../../test/golden-bundle.js';
 import { downgradeToFormat1, Goldens, hfGoldenBundle, stackRows } from '../../test/hf-golden.js';

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { CLIPSegForImageSegmentation, CLIPSegProcessor, HFBundle, type Tensor } from '@clipseg/core';
 import { rasterImageAdapter, type RasterImage } from '@clipseg/processor';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeWithShared, sharedDir } from '@clipseg/core/testing';
 import { Goldens, hfGoldenBundle, stackRows } from '../../test/hf-golden.js';
 import { createNodeBackend } from '../backend/onnxruntime-node-backend.js';

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { CLIPSegProcessor } from '@clipseg/core';
 import { rasterImageAdapter, type RasterImage } from '@clipseg/processor';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeWithShared, sharedDir } from '@clipseg/core/testing';
 import { Goldens } from '../../test/hf-golden.js';
 import { directoryFileSet } from '../files/directory-file-set.js';
