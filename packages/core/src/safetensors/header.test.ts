@@ -185,3 +185,22 @@ describe('absurd sizes are refused from the header alone', () => {
     expect(source.reads).toEqual([[0, 8]]);
   });
 });
+
+describe('hostile headers found by fuzzing (docs/fuzzing.md)', () => {
+  it('a deeply nested entry is refused with a typed error, not a stack overflow', async () => {
+    const deep = `${'['.repeat(50_000)}0${']'.repeat(50_000)}`;
+    expect(await codeOf(file(`{"t":${deep}}`))).toBe('SAFETENSORS_HEADER_INVALID');
+    expect(await codeOf(file(`{"t":{"dtype":"F32","shape":[1],"data_offsets":${deep}}}`, 4))).toBe('SAFETENSORS_OFFSETS_INVALID');
+    expect(await codeOf(file(`{"__metadata__":{"k":${deep}}}`))).toBe('SAFETENSORS_METADATA_INVALID');
+  });
+
+  it('a shape of a hundred thousand huge dimensions is refused in linear time', async () => {
+    const header = { t: { dtype: 'F32', shape: new Array<number>(100_000).fill(2 ** 53 - 1), data_offsets: [0, 4] } };
+    const started = performance.now();
+    const error = await readSafetensorsHeader(bytesSource(file(header, 4))).catch((e: unknown) => e);
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(error).toMatchObject({ code: 'SAFETENSORS_OFFSETS_INVALID' });
+    expect((error as Error).message).toContain('needs more than 2^64 bytes');
+    expect((error as Error).message.length).toBeLessThan(1000);
+  });
+});

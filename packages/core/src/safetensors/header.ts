@@ -14,6 +14,8 @@ export interface SafetensorsReadOptions {
 }
 
 const REDOWNLOAD = 'Re-download or re-export the file.';
+/** Element counts are capped here (2^64 + 1): any real tensor is far smaller. */
+const NUMEL_CAP = (1n << 64n) + 1n;
 
 /**
  * Validates the 8-byte little-endian header-length prefix against the file
@@ -56,9 +58,14 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** A short description of a header value for messages; bounded work and length whatever the value (never recursive). */
 function describe(value: unknown): string {
-  const text = JSON.stringify(value);
-  if (text === undefined) return String(value);
+  const shallow = (v: unknown): boolean => v === null || typeof v !== 'object';
+  let text: string;
+  if (typeof value === 'string') text = JSON.stringify(value.slice(0, 60));
+  else if (Array.isArray(value)) text = value.length <= 8 && value.every(shallow) ? JSON.stringify(value.map((v: unknown) => (typeof v === 'string' ? v.slice(0, 60) : v))) : `an array of ${value.length} items`;
+  else if (typeof value === 'object' && value !== null) text = 'an object';
+  else text = JSON.stringify(value) ?? String(value);
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
@@ -117,6 +124,8 @@ function parseEntry(name: string, value: unknown, dataLength: number): Safetenso
       details: { tensor: name, field: 'shape' },
     });
   }
+  // The element count is only compared with a span below 2^53 bytes, so it is capped just above 2^64: a shape of
+  // many huge dimensions must not make the product (and the time to compute it) grow with the header's length.
   let numel = 1n;
   for (const [axis, dim] of (shape as unknown[]).entries()) {
     if (typeof dim !== 'number' || !Number.isSafeInteger(dim) || dim < 0) {
@@ -127,6 +136,7 @@ function parseEntry(name: string, value: unknown, dataLength: number): Safetenso
       );
     }
     numel *= BigInt(dim);
+    if (numel > NUMEL_CAP) numel = NUMEL_CAP;
   }
   if (
     !Array.isArray(offsets) ||
@@ -144,10 +154,12 @@ function parseEntry(name: string, value: unknown, dataLength: number): Safetenso
   const end = offsets[1] as number;
   const expected = numel * BigInt(SAFETENSORS_DTYPE_BYTES[dtype]);
   if (BigInt(end - begin) !== expected) {
+    const shown = shape.length <= 16 ? `[${(shape as number[]).join(', ')}]` : `of ${shape.length} dimensions`;
+    const needs = numel === NUMEL_CAP ? 'more than 2^64' : String(expected);
     throw new SafetensorsError(
       'SAFETENSORS_OFFSETS_INVALID',
-      `Tensor "${name}": data_offsets [${begin}, ${end}] span ${end - begin} bytes, but ${dtype} shape [${(shape as number[]).join(', ')}] needs ${expected} bytes. ${REDOWNLOAD}`,
-      { details: { tensor: name, field: 'data_offsets', begin, end, expected: expected.toString() } },
+      `Tensor "${name}": data_offsets [${begin}, ${end}] span ${end - begin} bytes, but ${dtype} shape ${shown} needs ${needs} bytes. ${REDOWNLOAD}`,
+      { details: { tensor: name, field: 'data_offsets', begin, end, expected: needs } },
     );
   }
   if (end > dataLength) {
