@@ -132,13 +132,15 @@ export type { BundleVerification } from './pipeline/bundle-files.js';
 export type { PipelineStats } from './pipeline/pipeline-stats.js';
 
 // Hugging Face Hub protocol (runtime-agnostic; runtimes download and cache)
-export { HubError } from './hub/hub-error.js';
+export { HubError, describeErrorChain, hubAbortError } from './hub/hub-error.js';
 export type { HubErrorCode } from './hub/hub-error.js';
-export { DEFAULT_HUB_ENDPOINT, hubFileUrl, hubModelInfoUrl, isHubRepoId, parseHubRepoRef } from './hub/hub-repo.js';
+export { DEFAULT_HUB_ENDPOINT, MAX_HUB_REVISION_LENGTH, hubFileUrl, hubModelInfoUrl, isHubRepoId, parseHubRepoRef } from './hub/hub-repo.js';
 export type { HubRepoRef } from './hub/hub-repo.js';
-export { fetchHubModelInfo, hubHeaders, hubHttpError, parseHubModelInfo } from './hub/hub-model-info.js';
+export { MAX_HUB_MODEL_INFO_BYTES, fetchHubModelInfo, hubHeaders, hubHttpError, parseHubModelInfo } from './hub/hub-model-info.js';
 export type { FetchLike, HubFile, HubModelInfo, HubRequestOptions } from './hub/hub-model-info.js';
-export { selectCheckpointFiles, shardFiles } from './hub/select-checkpoint-files.js';
+export { parseHubJson, readHubBody } from './hub/read-hub-body.js';
+export type { HubResponseLike, ReadHubBodyOptions } from './hub/read-hub-body.js';
+export { MAX_SHARD_INDEX_BYTES, checkHubFileName, selectCheckpointFiles, shardFiles } from './hub/select-checkpoint-files.js';
 
 // Bundle format 2: optional graphs for the HF model classes
 export {

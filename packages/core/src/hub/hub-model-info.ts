@@ -1,9 +1,12 @@
-import { HubError } from './hub-error.js';
+import type { AbortSignalLike } from '../backend/backend.js';
+import { isCommitHash } from '../io/safe-path.js';
+import { HubError, describeErrorChain, hubAbortError } from './hub-error.js';
 import { hubModelInfoUrl, type HubRepoRef } from './hub-repo.js';
+import { parseHubJson, readHubBody, type HubResponseLike } from './read-hub-body.js';
 
 /** One file of a Hub repo, as the model-info API describes it. */
 export interface HubFile {
-  /** Path in the repo. */
+  /** Path in the repo, as the Hub listed it: check it (`checkRelativePath`) before it becomes a path. */
   readonly name: string;
   /** Size in bytes, when known. */
   readonly size?: number;
@@ -16,18 +19,16 @@ export interface HubFile {
 /** A repo at a resolved commit with its files. */
 export interface HubModelInfo {
   readonly repo: string;
-  /** The commit the revision resolved to. */
+  /** The commit the revision resolved to: always 40 lower-case hex characters. */
   readonly commit: string;
   readonly files: readonly HubFile[];
 }
 
 /** The smallest fetch this module needs (globalThis.fetch fits). */
-export type FetchLike = (url: string, init?: { headers?: Record<string, string>; signal?: unknown }) => Promise<{
-  readonly ok: boolean;
-  readonly status: number;
-  readonly statusText: string;
-  json(): Promise<unknown>;
-}>;
+export type FetchLike = (url: string, init?: { headers?: Record<string, string>; signal?: unknown }) => Promise<HubResponseLike>;
+
+/** Largest model-info answer read (a repo with tens of thousands of files stays well below it). */
+export const MAX_HUB_MODEL_INFO_BYTES = 32 * 1024 * 1024;
 
 /** Options of Hub requests. */
 export interface HubRequestOptions {
@@ -37,8 +38,12 @@ export interface HubRequestOptions {
   readonly token?: string;
   /** The fetch to use; default `globalThis.fetch`. */
   readonly fetch?: FetchLike;
-  /** Cancels the request. */
-  readonly signal?: unknown;
+  /** Cancels the request and the read of its answer. An abort reason that is a `HubError` is thrown as is. */
+  readonly signal?: AbortSignalLike;
+  /** Largest answer read; default {@link MAX_HUB_MODEL_INFO_BYTES}. */
+  readonly maxBytes?: number;
+  /** Called as the answer's bytes arrive (for idle timers). */
+  readonly onData?: (bytes: number) => void;
 }
 
 /** Throws the typed error for a failed Hub response. */
@@ -61,41 +66,78 @@ export function hubHeaders(token: string | undefined): Record<string, string> {
   return token ? { authorization: `Bearer ${token}` } : {};
 }
 
+const ENDPOINT_HINT = 'check that HF_ENDPOINT (or the endpoint option) is the base URL of a Hugging Face Hub, such as https://huggingface.co, and not a proxy or login page.';
+
 /**
- * Asks the Hub for a repo's files at a revision (`/api/models/{repo}/revision/{rev}?blobs=true`).
+ * Asks the Hub for a repo's files at a revision (`/api/models/{repo}/revision/{rev}?blobs=true`), reading at most
+ * `maxBytes` of the answer.
  *
- * @throws {@link HubError} `HUB_NOT_FOUND`, `HUB_UNAUTHORIZED`, `HUB_HTTP_ERROR`, `HUB_NETWORK`
+ * @throws {@link HubError} `HUB_NOT_FOUND`, `HUB_UNAUTHORIZED`, `HUB_HTTP_ERROR`, `HUB_NETWORK`, `HUB_BAD_RESPONSE`,
+ * `HUB_ABORTED` (or the signal's `HubError` reason, e.g. `HUB_TIMEOUT`)
  */
 export async function fetchHubModelInfo(ref: HubRepoRef, options: HubRequestOptions = {}): Promise<HubModelInfo> {
   const fetchFn = options.fetch ?? (globalThis as unknown as { fetch: FetchLike }).fetch;
   const url = hubModelInfoUrl(options.endpoint ?? 'https://huggingface.co', ref);
   const what = `${ref.repo}@${ref.revision}`;
+  if (options.signal?.aborted) throw hubAbortError(options.signal, `Resolving ${what}`);
   let response;
   try {
     response = await fetchFn(url, { headers: hubHeaders(options.token), ...(options.signal ? { signal: options.signal } : {}) });
   } catch (error) {
-    throw new HubError('HUB_NETWORK', `Cannot reach the Hub at ${url} (${(error as Error).message}). Check the network, or use --offline with a model pulled before.`, { cause: error });
+    if (options.signal?.aborted) throw hubAbortError(options.signal, `Resolving ${what}`);
+    throw new HubError('HUB_NETWORK', `Cannot reach the Hub at ${url} (${describeErrorChain(error)}). Check the network and HF_ENDPOINT, or use --offline with a model pulled before.`, {
+      cause: error,
+    });
   }
-  if (!response.ok) throw hubHttpError(response.status, response.statusText, what, options.token !== undefined);
-  return parseHubModelInfo(await response.json(), ref.repo);
+  if (!response.ok) {
+    await response.body?.cancel?.().catch(() => undefined);
+    throw hubHttpError(response.status, response.statusText, what, options.token !== undefined);
+  }
+  const text = await readHubBody(response, {
+    maxBytes: options.maxBytes ?? MAX_HUB_MODEL_INFO_BYTES,
+    what: `The Hub's answer for ${what} (${url})`,
+    hint: ENDPOINT_HINT,
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.onData ? { onData: options.onData } : {}),
+  });
+  return parseHubModelInfo(parseHubJson(text, `The Hub's answer for ${what} (${url})`, ENDPOINT_HINT), ref.repo);
 }
 
-/** Parses the model-info JSON (`sha`, `siblings[].rfilename/size/blobId/lfs.sha256`). */
+const isSize = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+
+function bad(repo: string, what: string): HubError {
+  return new HubError('HUB_BAD_RESPONSE', `The Hub's answer for ${repo} ${what}; ${ENDPOINT_HINT}`, { details: { repo } });
+}
+
+/**
+ * Parses the model-info JSON (`sha`, `siblings[].rfilename/size/blobId/lfs.sha256`). The commit must be a 40-hex
+ * hash (it names a cache folder); sizes must be non-negative integers and hashes hex of the right length. File
+ * names are kept as listed: whoever turns one into a path checks it.
+ *
+ * @throws {@link HubError} `HUB_BAD_RESPONSE`
+ */
 export function parseHubModelInfo(json: unknown, repo: string): HubModelInfo {
   const o = json as { sha?: unknown; siblings?: unknown } | null;
-  if (typeof o !== 'object' || o === null || typeof o.sha !== 'string' || !Array.isArray(o.siblings)) {
-    throw new HubError('HUB_HTTP_ERROR', `The Hub's answer for ${repo} is not a model description (no sha/siblings); is HF_ENDPOINT a Hub?`);
+  if (typeof o !== 'object' || o === null || !Array.isArray(o.siblings) || !('sha' in o)) throw bad(repo, 'is not a model description (no sha/siblings)');
+  if (typeof o.sha !== 'string' || !isCommitHash(o.sha)) {
+    throw bad(repo, `names the commit ${JSON.stringify(String(o.sha).slice(0, 80))}, which is not a 40-character lower-case hex commit hash`);
   }
   const files = o.siblings.flatMap((s): HubFile[] => {
-    const f = s as { rfilename?: unknown; size?: unknown; blobId?: unknown; lfs?: { sha256?: unknown; size?: unknown } | null };
+    const f = (s ?? {}) as { rfilename?: unknown; size?: unknown; blobId?: unknown; lfs?: { sha256?: unknown; size?: unknown } | null };
     if (typeof f.rfilename !== 'string') return [];
-    const size = typeof f.lfs?.size === 'number' ? f.lfs.size : typeof f.size === 'number' ? f.size : undefined;
+    const lfs = typeof f.lfs === 'object' && f.lfs !== null ? f.lfs : undefined;
+    const rawSize = lfs?.size ?? f.size;
+    if (rawSize !== undefined && rawSize !== null && !isSize(rawSize)) throw bad(repo, `gives ${JSON.stringify(f.rfilename)} the size ${JSON.stringify(rawSize)}`);
+    const sha256 = lfs?.sha256;
+    if (sha256 !== undefined && (typeof sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(sha256))) throw bad(repo, `gives ${JSON.stringify(f.rfilename)} a SHA-256 that is not 64 hex characters`);
+    const blobId = sha256 === undefined ? f.blobId : undefined;
+    if (blobId !== undefined && blobId !== null && (typeof blobId !== 'string' || !/^[0-9a-f]{40}$/.test(blobId))) throw bad(repo, `gives ${JSON.stringify(f.rfilename)} a blob id that is not 40 hex characters`);
     return [
       {
         name: f.rfilename,
-        ...(size === undefined ? {} : { size }),
-        ...(typeof f.lfs?.sha256 === 'string' ? { sha256: f.lfs.sha256 } : {}),
-        ...(typeof f.blobId === 'string' && typeof f.lfs?.sha256 !== 'string' ? { gitBlobId: f.blobId } : {}),
+        ...(isSize(rawSize) ? { size: rawSize } : {}),
+        ...(typeof sha256 === 'string' ? { sha256 } : {}),
+        ...(typeof blobId === 'string' ? { gitBlobId: blobId } : {}),
       },
     ];
   });

@@ -11,25 +11,65 @@ export interface HubRepoRef {
   readonly revision: string;
 }
 
-const PART = /^[A-Za-z0-9][A-Za-z0-9._-]{0,95}$/;
+/** Longest accepted revision (branch, tag, `refs/pr/N` or commit). */
+export const MAX_HUB_REVISION_LENGTH = 200;
 
-/** True when `value` looks like `owner/name` or `owner/name@revision` (not a file path). */
-export function isHubRepoId(value: string): boolean {
-  const [repo = '', revision] = value.split('@', 2);
+// The Hub's own rule (huggingface_hub validate_repo_id): [A-Za-z0-9._-], at most 96 characters, no leading or
+// trailing `-` or `.`, no `--` or `..` (`--` also keeps the cache folder `models--OWNER--NAME` unambiguous).
+const PART = /^[A-Za-z0-9_](?:[A-Za-z0-9._-]{0,94}[A-Za-z0-9_])?$/;
+// A revision segment, as git allows it in ref names and the cache stores it below `refs/`: no leading dot (so no
+// `.` or `..`), no `.lock` suffix, no `..` inside.
+const REVISION_SEGMENT = /^[A-Za-z0-9_-][A-Za-z0-9._-]*$/;
+
+function partProblem(part: string): string | undefined {
+  if (!PART.test(part)) return `'${part}' must be 1-96 of A-Z a-z 0-9 . _ -, not starting or ending with '-' or '.'`;
+  if (part.includes('--') || part.includes('..')) return `'${part}' must not contain '--' or '..'`;
+  return undefined;
+}
+
+function revisionProblem(revision: string): string | undefined {
+  if (revision.length === 0 || revision.length > MAX_HUB_REVISION_LENGTH) return `the revision must have 1-${MAX_HUB_REVISION_LENGTH} characters`;
+  const segments = revision.split('/');
+  const bad = segments.find((s) => !REVISION_SEGMENT.test(s) || s.includes('..') || s.endsWith('.lock') || s.endsWith('.'));
+  if (bad !== undefined) {
+    return `the revision '${revision}' is not a branch, tag or commit: '/'-separated parts of A-Z a-z 0-9 . _ - (like main, v1.0 or refs/pr/1), none empty, starting with '.', ending with '.' or '.lock', or containing '..'`;
+  }
+  return undefined;
+}
+
+/** Why `value` is not `owner/name` or `owner/name@revision`, or `undefined` when it is. */
+function repoIdProblem(value: string): string | undefined {
+  if (typeof value !== 'string') return 'it is not a string';
+  const at = value.split('@');
+  if (at.length > 2) return `it has more than one '@' (only OWNER/NAME@REVISION is allowed)`;
+  const [repo = '', revision] = at;
   const parts = repo.split('/');
-  return parts.length === 2 && parts.every((p) => PART.test(p) && !p.includes('..')) && (revision === undefined || /^[A-Za-z0-9._/-]{1,200}$/.test(revision));
+  if (parts.length !== 2) return 'it must be OWNER/NAME';
+  const partBad = parts.map(partProblem).find((p) => p !== undefined);
+  if (partBad) return partBad;
+  return revision === undefined ? undefined : revisionProblem(revision);
+}
+
+/** True when `value` is `owner/name` or `owner/name@revision` as the Hub allows them (not a file path). */
+export function isHubRepoId(value: string): boolean {
+  return repoIdProblem(value) === undefined;
 }
 
 /**
- * Parses `owner/name[@revision]`.
+ * Parses `owner/name[@revision]`. Owner and name follow the Hub's rules; the revision is a branch, tag
+ * (`v1.0`), `refs/pr/N` or commit whose parts can only name a file below the cache's `refs/` folder.
  *
- * @throws {@link HubError} `HUB_INVALID_REPO_ID`
+ * @throws {@link HubError} `HUB_INVALID_REPO_ID` saying what is wrong
  */
 export function parseHubRepoRef(value: string): HubRepoRef {
-  if (!isHubRepoId(value)) {
-    throw new HubError('HUB_INVALID_REPO_ID', `'${value}' is not a Hub model id; write it as OWNER/NAME or OWNER/NAME@REVISION (e.g. CIDAS/clipseg-rd64-refined).`);
+  const problem = repoIdProblem(value);
+  if (problem !== undefined) {
+    const shown = typeof value === 'string' && value.length > 120 ? `${value.slice(0, 120)}…` : String(value);
+    throw new HubError('HUB_INVALID_REPO_ID', `'${shown}' is not a Hub model id: ${problem}. Write it as OWNER/NAME or OWNER/NAME@REVISION (e.g. CIDAS/clipseg-rd64-refined).`, {
+      details: { id: shown },
+    });
   }
-  const [repo, revision = 'main'] = value.split('@', 2) as [string, string?];
+  const [repo, revision = 'main'] = value.split('@') as [string, string?];
   return { repo, revision };
 }
 
