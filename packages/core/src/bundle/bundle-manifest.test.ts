@@ -97,3 +97,15 @@ describe('parseBundleManifest: format 2 and the optional graphs', () => {
     expect(isBundleOptionalGraphName('decoder')).toBe(false);
   });
 });
+
+describe('hostile manifests found by fuzzing (docs/fuzzing.md)', () => {
+  it('a deeply nested format is refused with BUNDLE_FORMAT_UNKNOWN, not a stack overflow', () => {
+    const deep = `${'['.repeat(50_000)}0${']'.repeat(50_000)}`;
+    expect(() => parseBundleManifest(`{"format":${deep}}`)).toThrowError(expect.objectContaining({ code: 'BUNDLE_FORMAT_UNKNOWN', message: expect.stringContaining('an array') }));
+  });
+
+  it.each(['>.0..__', 'a:b', 'C:\\evil', 'a\\..\\..\\b', 'a\u0000b', 'x/./y', 'dir/', 'nul.', `${'x'.repeat(300)}.json`])('a path that is not a plain relative path (%j) is refused', (path) => {
+    const files = { ...(manifest().files as object), config: file(path) };
+    expect(() => parseBundleManifest({ ...manifest(), files })).toThrowError(expect.objectContaining({ code: 'BUNDLE_MANIFEST_INVALID', message: expect.stringContaining('files.config.path') }));
+  });
+});

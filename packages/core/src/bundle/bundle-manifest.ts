@@ -1,6 +1,7 @@
 import type { ImageSize } from '../config/preprocessor-config.js';
 import type { TensorDType } from '../tensor/tensor.js';
 import type { DimSpec, TensorSpec } from '../tensor/tensor-spec.js';
+import { checkRelativePath } from '../io/safe-path.js';
 import { BundleError } from './bundle-error.js';
 
 /** The `format` field of every bundle manifest. */
@@ -116,10 +117,25 @@ function object(value: unknown, path: string): Record<string, unknown> {
   return value as Record<string, unknown>;
 }
 
+/** A short description of a manifest value for messages: bounded work and length, never recursive. */
+function shown(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value);
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object' && value !== null) return 'an object';
+  return String(value);
+}
+
 function fileEntry(value: unknown, path: string): BundleFileEntry {
   const o = object(value, path);
-  if (typeof o.path !== 'string' || o.path === '' || o.path.startsWith('/') || o.path.split(/[\\/]/).includes('..')) {
-    throw invalid(`${path}.path`, 'must be a relative path inside the bundle');
+  if (typeof o.path !== 'string') throw invalid(`${path}.path`, 'must be a relative path inside the bundle');
+  try {
+    checkRelativePath(o.path, `${path}.path`);
+  } catch (error) {
+    throw new BundleError(
+      'BUNDLE_MANIFEST_INVALID',
+      `manifest.json: ${path}.path must be a relative path inside the bundle, made of plain file names (got ${shown(o.path)}). Re-convert the checkpoint to get a valid bundle.`,
+      { cause: error, details: { path: `${path}.path` } },
+    );
   }
   if (typeof o.bytes !== 'number' || !Number.isSafeInteger(o.bytes) || o.bytes < 0) throw invalid(`${path}.bytes`, 'must be a non-negative integer');
   if (typeof o.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(o.sha256)) throw invalid(`${path}.sha256`, 'must be 64 lower-case hex digits');
@@ -158,7 +174,7 @@ export function parseBundleManifest(json: string | unknown): BundleManifest {
   }
   const o = object(value, '(root)');
   if (o.format !== BUNDLE_FORMAT) {
-    throw new BundleError('BUNDLE_FORMAT_UNKNOWN', `manifest.json has format ${JSON.stringify(o.format)}, not '${BUNDLE_FORMAT}': this folder is not a CLIPSeg ONNX bundle. Convert a checkpoint with 'clipseg convert'.`);
+    throw new BundleError('BUNDLE_FORMAT_UNKNOWN', `manifest.json has format ${shown(o.format)}, not '${BUNDLE_FORMAT}': this folder is not a CLIPSeg ONNX bundle. Convert a checkpoint with 'clipseg convert'.`);
   }
   if (typeof o.formatVersion !== 'number' || !Number.isSafeInteger(o.formatVersion) || o.formatVersion < BUNDLE_OLDEST_FORMAT_VERSION) throw invalid('formatVersion', 'must be a positive integer');
   if (o.formatVersion > BUNDLE_FORMAT_VERSION) {
