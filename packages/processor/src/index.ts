@@ -16,6 +16,13 @@ export type { ImageChannels, RasterImage, RasterImage8, RgbImage } from './image
 export { toRgb } from './image/to-rgb.js';
 export { applyExifOrientation } from './image/exif-orientation.js';
 export type { ExifOrientation } from './image/exif-orientation.js';
+export { cmykToRgb } from './image/cmyk-to-rgb.js';
+
+// Decoding (formats whose Pillow reading no runtime codec reproduces)
+export { decodeBmp, isBmp } from './decode/decode-bmp.js';
+export { decodeGif, isGif } from './decode/decode-gif.js';
+export { DEFAULT_DECODE_MAX_PIXELS, ImageDecodeError } from './decode/image-decode-error.js';
+export type { DecodeOptions, ImageDecodeErrorCode } from './decode/image-decode-error.js';
 
 // Resizing (Pillow-exact)
 export { RESAMPLE_KERNELS, resampleName } from './resize/resample-filters.js';
