@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { open, rename, rm } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { isClipSegError, IoError } from '@clipseg/core';
+import { IoError } from '@clipseg/core';
+import { isNodeError, shortened, toIoError } from './node-io-error.js';
 
 /** Options of {@link writeFileAtomic}. */
 export interface WriteFileAtomicOptions {
@@ -35,8 +36,11 @@ async function writeAll(handle: FileHandle, chunk: Uint8Array, position: number)
  * either the old file or the complete new one. On any failure — a chunk
  * producer that throws, an abort, a full disk — the temporary file is
  * removed, `path` is left as it was, and the error is rethrown
- * (`ClipSegError`s and abort reasons as they are, file-system errors wrapped
- * in {@link IoError} `IO_WRITE_FAILED`).
+ * (`ClipSegError`s, abort reasons and producer errors as they are; Node's
+ * file-system errors wrapped in an `IoError` with a code of ours, the Node error
+ * as `cause`: `IO_OPEN_FAILED` when the temporary file cannot be created (a
+ * missing folder, a path too long or with a NUL byte), else the code of
+ * `toIoError` (`IO_NOT_FOUND`, `IO_UNSAFE_PATH`, … or `IO_WRITE_FAILED`)).
  *
  * The new file gets default permissions (0o666 less the umask), not those of
  * a file it replaces.
@@ -57,7 +61,8 @@ export async function writeFileAtomic(
   try {
     handle = await open(temp, 'wx');
   } catch (cause) {
-    throw new IoError('IO_OPEN_FAILED', `Cannot create a temporary file beside "${target}" (${cause instanceof Error ? cause.message : String(cause)}). Check that the directory exists and is writable.`, {
+    const reason = shortened(cause instanceof Error ? cause.message : String(cause));
+    throw new IoError('IO_OPEN_FAILED', `Cannot create a temporary file beside "${shortened(target)}" (${reason}). Check that the directory exists and is writable.`, {
       cause,
       details: { path: target },
     });
@@ -79,14 +84,8 @@ export async function writeFileAtomic(
   } catch (error) {
     if (handleOpen) await handle.close().catch(() => undefined);
     await rm(temp, { force: true }).catch(() => undefined);
-    if (isClipSegError(error) || (options.signal?.aborted && error === options.signal.reason)) throw error;
-    const code = (error as NodeJS.ErrnoException | undefined)?.code;
-    if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) {
-      throw new IoError('IO_WRITE_FAILED', `Writing "${target}" failed (${(error as Error).message}); the file was left unchanged.`, {
-        cause: error,
-        details: { path: target },
-      });
-    }
+    if (options.signal?.aborted && error === options.signal.reason) throw error;
+    if (isNodeError(error)) throw toIoError(error, `Writing "${shortened(target)}" (the file was left unchanged)`, target, 'IO_WRITE_FAILED');
     throw error;
   }
 }
