@@ -1,5 +1,6 @@
 import { backendContractTests } from '@clipseg/core/testing';
 import { contractFixtureModel } from '@clipseg/core/testing';
+import { MAX_SESSION_THREADS } from '@clipseg/core';
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -39,6 +40,19 @@ describe('onnxruntime-node backend: execution providers', () => {
     expect(session.info.fallbackReason).toMatch(/no-such-ep is not available/);
     expect(warnings).toHaveLength(1);
     await session.dispose();
+  });
+
+  it.each([
+    ['intraOpNumThreads', 1e9],
+    ['intraOpNumThreads', MAX_SESSION_THREADS + 1],
+    ['intraOpNumThreads', 1.5],
+    ['interOpNumThreads', -1],
+    ['interOpNumThreads', 1e9],
+  ])('refuses %s %s with BACKEND_INVALID_OPTION, starting no threads (issue 14)', async (option, value) => {
+    await expect(createNodeBackend().createSession(contractFixtureModel(), { [option]: value })).rejects.toMatchObject({
+      code: 'BACKEND_INVALID_OPTION',
+      message: expect.stringContaining(option),
+    });
   });
 
   it('reports a missing model file as BACKEND_INVALID_MODEL', async () => {

@@ -1,5 +1,6 @@
 import {
   BackendError,
+  checkSessionOptions,
   ortTypeToDType,
   tensorFromOrt,
   validateRun,
@@ -14,6 +15,7 @@ import {
   type TensorSpec,
 } from '@clipseg/core';
 import * as ort from 'onnxruntime-node';
+import { keepOrtTelemetryOff } from './ort-telemetry.js';
 import { toOrtTensor } from './to-ort-tensor.js';
 
 /** Options of {@link createNodeBackend}. */
@@ -116,6 +118,12 @@ async function load(model: ModelSource, options: ort.InferenceSession.SessionOpt
  * `SessionOptions.executionProviders` (default `['cpu']`); any this build does
  * not ship, or that fail to start, are dropped with a warning and the session
  * falls back to CPU, reporting why in `session.info.fallbackReason`.
+ *
+ * Thread counts must be integers from 1 to `MAX_SESSION_THREADS` (256), and onnxruntime's telemetry is kept off
+ * (`ORT_DISABLE_TELEMETRY`, see {@link keepOrtTelemetryOff}): its Linux client crashes the process when the
+ * command line is long.
+ *
+ * @throws {@link BackendError} `BACKEND_INVALID_OPTION` from `createSession` for bad session options
  */
 export function createNodeBackend(backendOptions: NodeBackendOptions = {}): Backend {
   const warn = backendOptions.onWarning ?? (() => {});
@@ -124,6 +132,8 @@ export function createNodeBackend(backendOptions: NodeBackendOptions = {}): Back
     name: BACKEND_NAME,
     readsFilePaths: true,
     async createSession(model: ModelSource, options?: SessionOptions): Promise<Session> {
+      checkSessionOptions(options);
+      keepOrtTelemetryOff(warn);
       const wanted = (options?.executionProviders ?? ['cpu']).map((p) => p.toLowerCase());
       const available = new Set(availableExecutionProviders());
       const usable = wanted.filter((p) => available.has(p));

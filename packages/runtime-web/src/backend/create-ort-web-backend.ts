@@ -1,4 +1,4 @@
-import { BackendError, type Backend, type ModelSource, type Session, type SessionOptions } from '@clipseg/core';
+import { BackendError, checkSessionOptions, checkThreadCount, type Backend, type ModelSource, type Session, type SessionOptions } from '@clipseg/core';
 import type * as Ort from 'onnxruntime-web';
 import { ortNamespace, type OrtWebFlavour, type OrtWebLoader, type OrtWebModule } from './ort-web-module.js';
 import { RunQueue } from './run-queue.js';
@@ -84,9 +84,13 @@ function wantedProviders(flavour: OrtWebFlavour, backendOptions: WebBackendOptio
 /**
  * Builds a web backend over the onnxruntime-web flavour that `load` imports. The subpath entries
  * (`@clipseg/runtime-web`, `/wasm`, `/webgpu`) call it with their own `import()`.
+ *
+ * @throws {@link BackendError} `BACKEND_INVALID_OPTION` when `numThreads` is not 0 (the default) or an integer from
+ *   1 to `MAX_SESSION_THREADS`; `createSession` throws it for bad session options
  * @internal
  */
 export function createOrtWebBackend(flavour: OrtWebFlavour, load: OrtWebLoader, backendOptions: WebBackendOptions = {}): WebBackend {
+  if (backendOptions.numThreads !== undefined && backendOptions.numThreads !== 0) checkThreadCount(backendOptions.numThreads, 'numThreads');
   const warn = backendOptions.onWarning ?? (() => undefined);
   let starting: Promise<{ ort: OrtWebModule; state: OrtState; status: WebBackendStatus }> | undefined;
 
@@ -131,6 +135,7 @@ export function createOrtWebBackend(flavour: OrtWebFlavour, load: OrtWebLoader, 
       return (await start()).status;
     },
     async createSession(model: ModelSource, options?: SessionOptions): Promise<Session> {
+      checkSessionOptions(options);
       const { ort, state, status } = await start();
       const { wanted, providers, dropped } = wantedProviders(flavour, backendOptions, options);
       const reasons = dropped.map((p) => (p === 'webgpu' ? 'webgpu is not in the WASM-only build (use @clipseg/runtime-web/webgpu)' : `${p} is not an onnxruntime-web execution provider`));

@@ -10,8 +10,9 @@ export interface WebBackendOptions {
    */
   readonly wasmPaths?: WasmPaths;
   /**
-   * WASM threads. Default: onnxruntime-web's `min(4, ceil(cores / 2))` when the page is cross-origin isolated,
-   * else 1 (reported in `session.info.threadsReason`).
+   * WASM threads: an integer from 1 to `MAX_SESSION_THREADS` (256), or 0 / omitted for the default,
+   * onnxruntime-web's `min(4, ceil(cores / 2))` when the page is cross-origin isolated, else 1 (reported in
+   * `session.info.threadsReason`). Anything else is refused with `BACKEND_INVALID_OPTION` when the backend is created.
    */
   readonly numThreads?: number;
   /**
