@@ -193,3 +193,31 @@ describe('CLIPSegConfig', () => {
     });
   });
 });
+
+describe('hostile config.json found by fuzzing (docs/fuzzing.md)', () => {
+  const nested = (depth: number): unknown => {
+    let value: unknown = 0;
+    for (let i = 0; i < depth; i++) value = [value];
+    return value;
+  };
+
+  it('an extra attribute nested beyond the limit is a CONFIG_INVALID_FIELD, not a stack overflow when written back', () => {
+    expectConfigError(() => CLIPSegConfig.fromJSON({ model_type: 'clipseg', deep: nested(5_000) }), 'CONFIG_INVALID_FIELD', 'deep');
+    expectConfigError(() => CLIPSegConfig.fromJSON({ model_type: 'clipseg', vision_config: { deep: nested(100) } }), 'CONFIG_INVALID_FIELD', 'vision_config.deep');
+    const config = CLIPSegConfig.fromJSON({ model_type: 'clipseg', shallow: nested(64), text_config: { shallow: nested(64) } });
+    expect(CLIPSegConfig.fromJSON(JSON.stringify(config)).toDict()).toEqual(config.toDict());
+  });
+
+  it('a deeply nested model_type is a CONFIG_WRONG_MODEL_TYPE, not a stack overflow', () => {
+    const text = `{"model_type":${'['.repeat(50_000)}${']'.repeat(50_000)}}`;
+    expectConfigError(() => CLIPSegConfig.fromJSON(text), 'CONFIG_WRONG_MODEL_TYPE', 'model_type');
+    expectConfigError(() => CLIPSegVisionConfig.fromJSON(text), 'CONFIG_WRONG_MODEL_TYPE', 'model_type');
+    expectConfigError(() => CLIPSegTextConfig.fromJSON(text), 'CONFIG_WRONG_MODEL_TYPE', 'model_type');
+  });
+
+  it('sizes beyond 2^53 are refused: they are not integers a model can have', () => {
+    expectConfigError(() => CLIPSegConfig.fromJSON({ vision_config: { num_channels: 1e300 } }), 'CONFIG_INVALID_FIELD', 'vision_config.num_channels');
+    expectConfigError(() => CLIPSegConfig.fromJSON({ extract_layers: [3, 2 ** 60] }), 'CONFIG_INVALID_FIELD', 'extract_layers[1]');
+    expectConfigError(() => CLIPSegTextConfig.fromJSON({ vocab_size: 2 ** 53 }), 'CONFIG_INVALID_FIELD', 'vocab_size');
+  });
+});

@@ -1,6 +1,6 @@
 import { ProblemList } from './config-error.js';
 import type { HiddenActivation } from './activations.js';
-import { FieldReader, collectExtras, isJsonObject, mutableJsonCopy, toJsonObject } from './field-reader.js';
+import { FieldReader, collectExtras, describeValue, isJsonObject, mutableJsonCopy, toJsonObject } from './field-reader.js';
 import type { JsonObject } from './field-reader.js';
 import { CLIPSegTextConfig, LEGACY_EOS_TOKEN_ID, readTextConfig } from './text-config.js';
 import type { CLIPSegTextConfigInit } from './text-config.js';
@@ -114,7 +114,7 @@ function readCLIPSegConfig(record: JsonObject, problems: ProblemList): ReadConfi
         : modelType === 'clipseg_vision_model'
           ? 'This is a vision tower config: read it with CLIPSegVisionConfig.fromJSON.'
           : 'This is not a CLIPSeg checkpoint; load the config.json of a CLIPSeg model (e.g. CIDAS/clipseg-rd64-refined).';
-    problems.add('CONFIG_WRONG_MODEL_TYPE', 'model_type', `expected "${CLIPSEG_MODEL_TYPE}", got ${JSON.stringify(modelType)}. ${hint}`);
+    problems.add('CONFIG_WRONG_MODEL_TYPE', 'model_type', `expected "${CLIPSEG_MODEL_TYPE}", got ${describeValue(modelType)}. ${hint}`);
   }
   const text = subConfigRecord(record, 'text_config', problems);
   const vision = subConfigRecord(record, 'vision_config', problems);
@@ -188,7 +188,7 @@ function readCLIPSegConfig(record: JsonObject, problems: ProblemList): ReadConfi
       );
     }
   }
-  return { fields, text, vision, extras: collectExtras(record, KNOWN_KEYS) };
+  return { fields, text, vision, extras: collectExtras(record, KNOWN_KEYS, problems) };
 }
 
 /**

@@ -88,11 +88,37 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-/** Copies the members of `record` whose keys are not in `known` (HF keeps them as plain attributes). @internal */
-export function collectExtras(record: JsonObject, known: ReadonlySet<string>): Readonly<JsonObject> {
+/**
+ * Deepest nesting of arrays and objects accepted in a member a config keeps verbatim (HF's extras nest a few levels:
+ * `id2label`, `task_specific_params` …). Deeper values could not be copied or written back as JSON.
+ */
+export const MAX_EXTRA_DEPTH = 64;
+
+/** True when `value` nests arrays or objects more than `limit` levels deep; iterative, so any depth is safe. */
+function nestsDeeperThan(value: unknown, limit: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [item, depth] = stack.pop()!;
+    if (typeof item !== 'object' || item === null) continue;
+    if (depth >= limit) return true;
+    for (const member of Object.values(item)) stack.push([member, depth + 1]);
+  }
+  return false;
+}
+
+/**
+ * Copies the members of `record` whose keys are not in `known` (HF keeps them as plain attributes); a member nested
+ * deeper than {@link MAX_EXTRA_DEPTH} is recorded as a problem and left out. @internal
+ */
+export function collectExtras(record: JsonObject, known: ReadonlySet<string>, problems: ProblemList, prefix = ''): Readonly<JsonObject> {
   const extras: JsonObject = {};
   for (const [key, value] of Object.entries(record)) {
-    if (!known.has(key) && value !== undefined) extras[key] = value;
+    if (known.has(key) || value === undefined) continue;
+    if (nestsDeeperThan(value, MAX_EXTRA_DEPTH)) {
+      problems.add('CONFIG_INVALID_FIELD', joinPath(prefix, key), `nests arrays or objects more than ${MAX_EXTRA_DEPTH} levels deep; remove the field (a model config never needs that).`);
+      continue;
+    }
+    extras[key] = value;
   }
   return frozenJsonCopy(extras);
 }
@@ -139,7 +165,7 @@ export class FieldReader {
   int(key: string, fallback: number, min = 1): number {
     const value = this.record[key];
     if (value === undefined) return fallback;
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
+    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) {
       const expected = min === 1 ? 'a positive integer' : min === 0 ? 'a non-negative integer' : `an integer ≥ ${min}`;
       this.invalid(key, expected, value, fallback);
       return fallback;
@@ -152,7 +178,7 @@ export class FieldReader {
     const value = this.record[key];
     if (value === null) return null;
     if (value === undefined) return fallback;
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
+    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
       this.invalid(key, 'a non-negative integer or null', value, fallback);
       return fallback;
     }
@@ -245,7 +271,7 @@ export class FieldReader {
     }
     let ok = true;
     value.forEach((item: unknown, index) => {
-      if (typeof item !== 'number' || !Number.isInteger(item) || item < min) {
+      if (typeof item !== 'number' || !Number.isSafeInteger(item) || item < min) {
         ok = false;
         this.problems.add(
           'CONFIG_INVALID_FIELD',

@@ -113,3 +113,22 @@ describeWithShared('golden clipseg-tiny-refined/preprocessor_config.json', () =>
     expect(written).toEqual(JSON.parse(text));
   });
 });
+
+describe('hostile preprocessor configs found by fuzzing (docs/fuzzing.md)', () => {
+  it('a channel count from config.json is bounded before image_mean/image_std are expanded to it', () => {
+    const started = performance.now();
+    expectConfigError(() => ViTImageProcessorConfig.fromJSON({}, { numChannels: 10_000_000 }), 'CONFIG_INVALID_FIELD', 'numChannels');
+    expectConfigError(() => ViTImageProcessorConfig.fromJSON({ image_mean: 0.5 }, { numChannels: 2 ** 32 }), 'CONFIG_INVALID_FIELD', 'numChannels');
+    expect(performance.now() - started).toBeLessThan(500);
+    expect(ViTImageProcessorConfig.fromJSON({}, { numChannels: 1024 }).image_mean).toHaveLength(1024);
+  });
+
+  it('a size beyond 2^53 is refused', () => {
+    expectConfigError(() => ViTImageProcessorConfig.fromJSON({ size: { height: 1e300, width: 352 } }), 'CONFIG_INVALID_FIELD', 'size');
+  });
+
+  it('a deeply nested extra attribute is a CONFIG_INVALID_FIELD, not a stack overflow', () => {
+    const text = `{"processor_class":${'['.repeat(50_000)}${']'.repeat(50_000)}}`;
+    expectConfigError(() => ViTImageProcessorConfig.fromJSON(text), 'CONFIG_INVALID_FIELD', 'processor_class');
+  });
+});

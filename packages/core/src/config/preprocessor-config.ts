@@ -68,9 +68,15 @@ export const VIT_IMAGE_PROCESSOR_DEFAULTS: Readonly<ViTImageProcessorFields> = O
   do_convert_rgb: null,
 });
 
+/**
+ * Most channels a preprocessor is built for. `image_mean` / `image_std` are expanded to one entry per channel, so
+ * the count (which comes from `config.json`) is bounded before anything that size is allocated.
+ */
+export const MAX_IMAGE_CHANNELS = 1024;
+
 /** Options of {@link ViTImageProcessorConfig.fromJSON}. */
 export interface ViTImageProcessorOptions {
-  /** Channels the model expects (`vision_config.num_channels`); `image_mean`/`image_std` must have this length. Default 3. */
+  /** Channels the model expects (`vision_config.num_channels`), 1 to {@link MAX_IMAGE_CHANNELS}; `image_mean`/`image_std` must have this length. Default 3. */
   readonly numChannels?: number;
 }
 
@@ -80,7 +86,7 @@ const KNOWN_KEYS: ReadonlySet<string> = new Set([...Object.keys(VIT_IMAGE_PROCES
 function readSize(r: FieldReader, fallback: ImageSize): ImageSize {
   const value = r.record.size;
   const path = r.path('size');
-  const positive = (n: unknown): n is number => typeof n === 'number' && Number.isInteger(n) && n > 0;
+  const positive = (n: unknown): n is number => typeof n === 'number' && Number.isSafeInteger(n) && n > 0;
   if (value === undefined) return { ...fallback };
   if (positive(value)) return { height: value, width: value };
   if (Array.isArray(value) && value.length === 2 && value.every(positive)) {
@@ -184,7 +190,7 @@ function readPreprocessorConfig(
     image_std: readChannelValues(r, 'image_std', d.image_std, channels, true),
     do_convert_rgb: r.boolOrNull('do_convert_rgb', d.do_convert_rgb),
   };
-  return { fields, types, extras: collectExtras(record, KNOWN_KEYS) };
+  return { fields, types, extras: collectExtras(record, KNOWN_KEYS, problems) };
 }
 
 /**
@@ -218,8 +224,12 @@ export class ViTImageProcessorConfig implements ViTImageProcessorFields {
   constructor(init: Readonly<Record<string, unknown>> = {}, options: ViTImageProcessorOptions = {}) {
     const problems = new ProblemList();
     const channels = options.numChannels ?? 3;
-    if (!Number.isInteger(channels) || channels < 1) {
-      problems.add('CONFIG_INVALID_FIELD', 'numChannels', `expected a positive integer, got ${describeValue(channels)}.`);
+    if (!Number.isInteger(channels) || channels < 1 || channels > MAX_IMAGE_CHANNELS) {
+      problems.add(
+        'CONFIG_INVALID_FIELD',
+        'numChannels',
+        `expected an integer from 1 to ${MAX_IMAGE_CHANNELS} (the model's vision_config.num_channels), got ${describeValue(channels)}. Use the config.json that belongs to the checkpoint.`,
+      );
       problems.throwIfAny('preprocessor config');
     }
     const { fields, types, extras } = readPreprocessorConfig({ ...init }, channels, problems);

@@ -1,7 +1,7 @@
 import { subConfigRecord } from './sub-config.js';
 import { ProblemList } from './config-error.js';
 import type { HiddenActivation } from './activations.js';
-import { FieldReader, collectExtras, mutableJsonCopy } from './field-reader.js';
+import { FieldReader, collectExtras, describeValue, mutableJsonCopy } from './field-reader.js';
 import type { JsonObject } from './field-reader.js';
 
 /** HF `model_type` of a CLIPSeg text tower config. */
@@ -90,7 +90,7 @@ export function readTextConfig(
     problems.add(
       'CONFIG_WRONG_MODEL_TYPE',
       r.path('model_type'),
-      `expected "${CLIPSEG_TEXT_MODEL_TYPE}", got ${JSON.stringify(modelType)}. This is not a CLIPSeg text config; load the config that belongs to a CLIPSeg checkpoint.`,
+      `expected "${CLIPSEG_TEXT_MODEL_TYPE}", got ${describeValue(modelType)}. This is not a CLIPSeg text config; load the config that belongs to a CLIPSeg checkpoint.`,
     );
   }
   const fields: CLIPSegTextConfigFields = {
@@ -133,7 +133,7 @@ export function readTextConfig(
       }
     }
   }
-  return { fields, extras: collectExtras(record, KNOWN_KEYS) };
+  return { fields, extras: collectExtras(record, KNOWN_KEYS, problems, prefix) };
 }
 
 /**

@@ -1,7 +1,7 @@
 import { subConfigRecord } from './sub-config.js';
 import { ProblemList } from './config-error.js';
 import type { HiddenActivation } from './activations.js';
-import { FieldReader, collectExtras, mutableJsonCopy } from './field-reader.js';
+import { FieldReader, collectExtras, describeValue, mutableJsonCopy } from './field-reader.js';
 import type { JsonObject } from './field-reader.js';
 
 /** HF `model_type` of a CLIPSeg vision tower config. */
@@ -80,7 +80,7 @@ export function readVisionConfig(
     problems.add(
       'CONFIG_WRONG_MODEL_TYPE',
       r.path('model_type'),
-      `expected "${CLIPSEG_VISION_MODEL_TYPE}", got ${JSON.stringify(modelType)}. This is not a CLIPSeg vision config; load the config that belongs to a CLIPSeg checkpoint.`,
+      `expected "${CLIPSEG_VISION_MODEL_TYPE}", got ${describeValue(modelType)}. This is not a CLIPSeg vision config; load the config that belongs to a CLIPSeg checkpoint.`,
     );
   }
   const fields: CLIPSegVisionConfigFields = {
@@ -120,7 +120,7 @@ export function readVisionConfig(
       `image_size ${fields.image_size} is not a multiple of patch_size ${fields.patch_size}. Use a patch size that divides image_size (CLIPSeg uses 224 and 16).`,
     );
   }
-  return { fields, extras: collectExtras(record, KNOWN_KEYS) };
+  return { fields, extras: collectExtras(record, KNOWN_KEYS, problems, prefix) };
 }
 
 /**
