@@ -61,6 +61,16 @@ function summarize(value: unknown): string {
   return text.length > 1500 ? `${text.slice(0, 1500)}… (${text.length} characters)` : text;
 }
 
+/** Options of {@link fuzzIt}. */
+export interface FuzzItOptions {
+  /**
+   * A bug the property finds that belongs to code this change may not touch, with a minimal reproduction. Under
+   * `pnpm test` the property is then declared with `it.fails` (it passes while the bug is there, and fails, asking
+   * for this option to be removed, once it is fixed); `pnpm fuzz` runs it normally, so the bug is reported.
+   */
+  readonly knownIssue?: string;
+}
+
 /**
  * Declares a vitest test that checks `property` with {@link fuzzSettings}. In long runs the seed is printed first
  * and the test has no practical time limit.
@@ -68,17 +78,21 @@ function summarize(value: unknown): string {
  * @param name - test name
  * @param defaultRuns - cases tried by `pnpm test` (keep the whole fuzz set under ~20 s)
  * @param property - a fast-check property (sync or async)
+ * @param options - a known issue, if any
  */
-export function fuzzIt<Ts>(name: string, defaultRuns: number, property: fc.IRawProperty<Ts>): void {
+export function fuzzIt<Ts>(name: string, defaultRuns: number, property: fc.IRawProperty<Ts>, options: FuzzItOptions = {}): void {
   const settings = fuzzSettings(defaultRuns);
-  it(
-    name,
+  const known = options.knownIssue !== undefined && !settings.long;
+  (known ? it.fails : it)(
+    known ? `${name} [fails on a known issue: ${options.knownIssue}; once fixed, remove the knownIssue option]` : name,
     async () => {
       const started = performance.now();
       if (settings.long) console.info(`[fuzz] ${name}: ${settings.numRuns} runs, seed ${settings.seed} (replay with FUZZ_SEED=${settings.seed})`);
       const details = await fc.check(property, {
         seed: settings.seed,
         numRuns: settings.numRuns,
+        // A known failure is not shrunk: the reproduction is in its description already.
+        endOnFailure: known,
         ...(settings.path === undefined ? {} : { path: settings.path }),
       });
       if (details.failed) {

@@ -4,7 +4,7 @@
  * @packageDocumentation
  */
 export { FIXED_FUZZ_SEED, fuzzIt, fuzzSettings } from './fuzz-settings.js';
-export type { FuzzSettings } from './fuzz-settings.js';
+export type { FuzzItOptions, FuzzSettings } from './fuzz-settings.js';
 export { SLOW_CASE_MS, typedOutcome, typedOutcomeAsync } from './typed-outcome.js';
 export type { AllowedCodes, Outcome } from './typed-outcome.js';
 export { INTERESTING_INTEGERS, applyByteMutation, byteMutation, mutatedBytes } from './byte-mutations.js';
