@@ -37,6 +37,14 @@ describe('model-info answers', () => {
     }
     expect(one({})().files).toEqual([{ name: 'f' }]);
   });
+  it('describes deeply nested values without overflowing the stack', () => {
+    let deep: unknown = [];
+    for (let i = 0; i < 20_000; i++) deep = [deep];
+    expect(() => parseHubModelInfo({ sha: deep, siblings: [] }, 'o/n')).toThrowError(expect.objectContaining({ code: 'HUB_BAD_RESPONSE' }));
+    expect(() => parseHubModelInfo({ sha: SHA, siblings: [{ rfilename: 'f', size: deep }] }, 'o/n')).toThrowError(expect.objectContaining({ code: 'HUB_BAD_RESPONSE' }));
+    const repo = parseHubModelInfo({ sha: SHA, siblings: [] }, 'o/n');
+    expect(() => shardFiles(repo, `{"weight_map":{"a":${'['.repeat(5000)}${']'.repeat(5000)}}}`)).toThrowError(expect.objectContaining({ code: 'HUB_BAD_RESPONSE' }));
+  });
   it('turns a non-JSON answer (a proxy page) into HUB_BAD_RESPONSE that names HF_ENDPOINT', async () => {
     const html = answer('<!doctype html><title>Sign in</title>', { status: 200 });
     await expect(fetchHubModelInfo(ref, { fetch: html })).rejects.toMatchObject({ code: 'HUB_BAD_RESPONSE', message: expect.stringMatching(/not JSON.*"<!doctype html>.*HF_ENDPOINT/) });

@@ -1,4 +1,5 @@
 import type { AbortSignalLike } from '../backend/backend.js';
+import { describeValue } from '../config/field-reader.js';
 import { isCommitHash } from '../io/safe-path.js';
 import { HubError, describeErrorChain, hubAbortError } from './hub-error.js';
 import { hubModelInfoUrl, type HubRepoRef } from './hub-repo.js';
@@ -120,18 +121,19 @@ export function parseHubModelInfo(json: unknown, repo: string): HubModelInfo {
   const o = json as { sha?: unknown; siblings?: unknown } | null;
   if (typeof o !== 'object' || o === null || !Array.isArray(o.siblings) || !('sha' in o)) throw bad(repo, 'is not a model description (no sha/siblings)');
   if (typeof o.sha !== 'string' || !isCommitHash(o.sha)) {
-    throw bad(repo, `names the commit ${JSON.stringify(String(o.sha).slice(0, 80))}, which is not a 40-character lower-case hex commit hash`);
+    throw bad(repo, `names the commit ${describeValue(o.sha)}, which is not a 40-character lower-case hex commit hash`);
   }
   const files = o.siblings.flatMap((s): HubFile[] => {
     const f = (s ?? {}) as { rfilename?: unknown; size?: unknown; blobId?: unknown; lfs?: { sha256?: unknown; size?: unknown } | null };
     if (typeof f.rfilename !== 'string') return [];
+    const shown = describeValue(f.rfilename);
     const lfs = typeof f.lfs === 'object' && f.lfs !== null ? f.lfs : undefined;
     const rawSize = lfs?.size ?? f.size;
-    if (rawSize !== undefined && rawSize !== null && !isSize(rawSize)) throw bad(repo, `gives ${JSON.stringify(f.rfilename)} the size ${JSON.stringify(rawSize)}`);
+    if (rawSize !== undefined && rawSize !== null && !isSize(rawSize)) throw bad(repo, `gives ${shown} the size ${describeValue(rawSize)}`);
     const sha256 = lfs?.sha256;
-    if (sha256 !== undefined && (typeof sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(sha256))) throw bad(repo, `gives ${JSON.stringify(f.rfilename)} a SHA-256 that is not 64 hex characters`);
+    if (sha256 !== undefined && (typeof sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(sha256))) throw bad(repo, `gives ${shown} a SHA-256 that is not 64 hex characters`);
     const blobId = sha256 === undefined ? f.blobId : undefined;
-    if (blobId !== undefined && blobId !== null && (typeof blobId !== 'string' || !/^[0-9a-f]{40}$/.test(blobId))) throw bad(repo, `gives ${JSON.stringify(f.rfilename)} a blob id that is not 40 hex characters`);
+    if (blobId !== undefined && blobId !== null && (typeof blobId !== 'string' || !/^[0-9a-f]{40}$/.test(blobId))) throw bad(repo, `gives ${shown} a blob id that is not 40 hex characters`);
     return [
       {
         name: f.rfilename,

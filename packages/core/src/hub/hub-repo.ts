@@ -32,7 +32,7 @@ function revisionProblem(revision: string): string | undefined {
   const segments = revision.split('/');
   const bad = segments.find((s) => !REVISION_SEGMENT.test(s) || s.includes('..') || s.endsWith('.lock') || s.endsWith('.'));
   if (bad !== undefined) {
-    return `the revision '${revision}' is not a branch, tag or commit: '/'-separated parts of A-Z a-z 0-9 . _ - (like main, v1.0 or refs/pr/1), none empty, starting with '.', ending with '.' or '.lock', or containing '..'`;
+    return `the revision '${revision}' is not a branch, tag or commit: it must be '/'-separated parts of A-Z a-z 0-9 . _ - (like main, v1.0 or refs/pr/1), each part non-empty, not starting with '.', not ending with '.' or '.lock', and without '..'`;
   }
   return undefined;
 }

@@ -1,3 +1,4 @@
+import { describeValue } from '../config/field-reader.js';
 import { IoError } from '../io/io-error.js';
 import { checkRelativePath } from '../io/safe-path.js';
 import { HubError } from './hub-error.js';
@@ -19,11 +20,15 @@ export const MAX_SHARD_INDEX_BYTES = 16 * 1024 * 1024;
  */
 export function checkHubFileName(name: string, what: string): string {
   try {
-    checkRelativePath(name, what);
+    checkRelativePath(name, 'the name');
     return name;
   } catch (error) {
     if (!(error instanceof IoError)) throw error;
-    throw new HubError('HUB_BAD_RESPONSE', `${error.message} Nothing was downloaded; this repo or mirror is not usable.`, { cause: error, details: { name: String(name).slice(0, 1024) } });
+    const shown = JSON.stringify(String(name).slice(0, 120));
+    throw new HubError('HUB_BAD_RESPONSE', `${what} ${shown} is not a plain relative file name (${error.message}) Nothing was downloaded; this repo or mirror is not usable.`, {
+      cause: error,
+      details: { name: String(name).slice(0, 1024) },
+    });
   }
 }
 
@@ -66,9 +71,9 @@ export function shardFiles(info: HubModelInfo, indexJson: string): HubFile[] {
   }
   const names = new Set<string>();
   for (const value of Object.values(map as Record<string, unknown>)) {
-    if (typeof value !== 'string') throw new HubError('HUB_BAD_RESPONSE', `${what} maps a tensor to ${JSON.stringify(value)}, not a shard file name; ${hint}`);
+    if (typeof value !== 'string') throw new HubError('HUB_BAD_RESPONSE', `${what} maps a tensor to ${describeValue(value)}, not a shard file name; ${hint}`);
     checkHubFileName(value, `the shard name in ${what}`);
-    if (!value.endsWith('.safetensors')) throw new HubError('HUB_BAD_RESPONSE', `${what} names the shard ${JSON.stringify(value)}, which is not a .safetensors file; ${hint}`);
+    if (!value.endsWith('.safetensors')) throw new HubError('HUB_BAD_RESPONSE', `${what} names the shard ${describeValue(value)}, which is not a .safetensors file; ${hint}`);
     names.add(value);
   }
   const byName = new Map(info.files.map((f) => [f.name, f]));

@@ -1,6 +1,8 @@
-import { mkdir, open, readFile, rm, stat } from 'node:fs/promises';
+import { mkdir, open, rm, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { HubError } from '@clipseg/core';
+import { HubError, hubAbortError } from '@clipseg/core';
+import { toIoError } from '../io/node-io-error.js';
+import { readFileBounded } from '../io/read-file-bounded.js';
 
 /** Options of {@link withFileLock}. */
 export interface FileLockOptions {
@@ -10,6 +12,8 @@ export interface FileLockOptions {
   readonly staleMs?: number;
   /** Called once when the lock is busy and we start waiting. */
   readonly onWait?: () => void;
+  /** Stops waiting for the lock (the abort reason is thrown when it is a `HubError`, else `HUB_ABORTED`). */
+  readonly signal?: AbortSignal;
 }
 
 function alive(pid: number): boolean {
@@ -22,9 +26,9 @@ function alive(pid: number): boolean {
 }
 
 async function isStale(path: string, staleMs: number): Promise<boolean> {
-  const [info, text] = await Promise.all([stat(path).catch(() => undefined), readFile(path, 'utf8').catch(() => '')]);
+  const [info, bytes] = await Promise.all([stat(path).catch(() => undefined), readFileBounded(path, { maxBytes: 32, what: 'the lock file' }).catch(() => new Uint8Array())]);
   if (!info) return false;
-  const pid = Number(text.trim());
+  const pid = Number(new TextDecoder().decode(bytes).trim());
   return Date.now() - info.mtimeMs > staleMs || (Number.isSafeInteger(pid) && pid > 0 && !alive(pid));
 }
 
@@ -33,22 +37,31 @@ async function isStale(path: string, staleMs: number): Promise<boolean> {
  * our pid), so concurrent processes pulling the same model wait for each
  * other instead of corrupting each other's files.
  *
- * @throws {@link HubError} `HUB_LOCKED` when the lock is not freed in time.
+ * @throws {@link HubError} `HUB_LOCKED` when the lock is not freed in time, `HUB_ABORTED` (or the signal's
+ * `HubError` reason) when `signal` aborts the wait; `IoError` when the lock file cannot be created.
  */
 export async function withFileLock<T>(path: string, fn: () => Promise<T>, options: FileLockOptions = {}): Promise<T> {
   const timeoutMs = options.timeoutMs ?? 10 * 60_000;
   const staleMs = options.staleMs ?? 60 * 60_000;
   const started = Date.now();
   let waited = false;
-  await mkdir(dirname(path), { recursive: true });
+  try {
+    await mkdir(dirname(path), { recursive: true });
+  } catch (error) {
+    throw toIoError(error, `Creating the folder of ${path}`, path, 'IO_WRITE_FAILED');
+  }
   for (;;) {
+    if (options.signal?.aborted) throw hubAbortError(options.signal, `Waiting for ${path}`);
     try {
       const handle = await open(path, 'wx');
-      await handle.writeFile(String(process.pid));
-      await handle.close();
+      try {
+        await handle.writeFile(String(process.pid));
+      } finally {
+        await handle.close();
+      }
       break;
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw toIoError(error, `Creating the lock file ${path}`, path, 'IO_WRITE_FAILED');
       if (await isStale(path, staleMs)) {
         await rm(path, { force: true });
         continue;

@@ -2,9 +2,8 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bytesSource, openSafetensors, writeSafetensors, type Tensor } from '@clipseg/core';
-import { initRandomCheckpoint } from '@clipseg/convert';
 import { afterAll, afterEach, describe, expect, inject, it } from 'vitest';
-import { startMockHub } from '../../test/mock-hub.js';
+import { startMockHub, tinyRepoFiles } from '../../test/mock-hub.js';
 import { runCli } from '../cli/run-cli.js';
 import { commands } from '../cli/commands/index.js';
 import { loadCLIPSeg } from '../pipeline/load-clipseg.js';
@@ -15,17 +14,6 @@ const shared = inject('sharedDir');
 const work = mkdtempSync(join(tmpdir(), 'clipseg-hub-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-function tinyRepoFiles(seed: number): Record<string, Uint8Array> {
-  const c = initRandomCheckpoint('tiny', { seed });
-  const parts = [...c.weights];
-  const weights = new Uint8Array(c.weightBytes);
-  let o = 0;
-  for (const p of parts) {
-    weights.set(p, o);
-    o += p.byteLength;
-  }
-  return { ...c.files, 'model.safetensors': weights, 'README.md': new TextEncoder().encode('# tiny') };
-}
 const TINY = tinyRepoFiles(11);
 let n = 0;
 const freshCache = () => join(work, `cache-${n++}`);

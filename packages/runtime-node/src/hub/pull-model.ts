@@ -1,12 +1,28 @@
-import { readFile, stat } from 'node:fs/promises';
-import { join } from 'node:path';
-import { DEFAULT_HUB_ENDPOINT, HubError, fetchHubModelInfo, hubFileUrl, parseHubRepoRef, selectCheckpointFiles, shardFiles, type BundleWeightDType, type HubFile } from '@clipseg/core';
+import { stat } from 'node:fs/promises';
+import {
+  ClipSegError,
+  DEFAULT_HUB_ENDPOINT,
+  HubError,
+  MAX_SHARD_INDEX_BYTES,
+  fetchHubModelInfo,
+  hubAbortError,
+  hubFileUrl,
+  parseHubRepoRef,
+  selectCheckpointFiles,
+  shardFiles,
+  type BundleWeightDType,
+  type HubFile,
+} from '@clipseg/core';
 import { convertCheckpoint } from '@clipseg/convert';
 import { directoryFileSet } from '../files/directory-file-set.js';
+import { joinInside } from '../io/checked-join.js';
 import { hashFileNode, sha256Node } from '../io/hash-file-node.js';
+import { toIoError } from '../io/node-io-error.js';
+import { readFileBounded } from '../io/read-file-bounded.js';
 import { writeDirectoryAtomic } from '../io/write-directory-atomic.js';
 import { downloadFile } from './download-file.js';
 import { withFileLock } from './file-lock.js';
+import { DEFAULT_HUB_IDLE_TIMEOUT_MS, DEFAULT_HUB_TOTAL_TIMEOUT_MS, idleDeadline, totalDeadline } from './hub-deadlines.js';
 import { HubCache } from './hub-cache.js';
 
 /** Options of {@link pullModel}. */
@@ -25,6 +41,14 @@ export interface PullOptions {
   readonly onProgress?: (step: string, done?: number, total?: number) => void;
   /** Called once if another process is pulling the same repo and we wait. */
   readonly onWait?: () => void;
+  /** Cancels the pull: requests, body reads, the wait for the lock and the conversion (`HUB_ABORTED`, or the abort reason when it is a `HubError`). */
+  readonly signal?: AbortSignal;
+  /** A request that receives no data for this long is given up (downloads are retried); default 30 s. */
+  readonly idleTimeoutMs?: number;
+  /** The whole pull must finish within this (`Infinity` for no limit); default 2 hours. */
+  readonly totalTimeoutMs?: number;
+  /** Largest file accepted when the Hub lists no size for it; default 2 GiB. */
+  readonly maxUnsizedFileBytes?: number;
   readonly fetch?: typeof fetch;
 }
 
@@ -43,13 +67,14 @@ const exists = (path: string) =>
     () => false,
   );
 
-async function convertInto(checkpointDir: string, bundleDir: string, dtype: BundleWeightDType, onProgress: PullOptions['onProgress']): Promise<void> {
-  if (await exists(join(bundleDir, 'manifest.json'))) return;
-  onProgress?.('converting to an ONNX bundle');
+async function convertInto(checkpointDir: string, bundleDir: string, dtype: BundleWeightDType, options: PullOptions, signal: AbortSignal): Promise<void> {
+  if (await exists(joinInside(bundleDir, 'manifest.json'))) return;
+  options.onProgress?.('converting to an ONNX bundle');
   const bundle = await convertCheckpoint(directoryFileSet(checkpointDir), {
     dtype,
+    signal,
     sha256: sha256Node,
-    hashSourceFile: (name) => hashFileNode(join(checkpointDir, name)),
+    hashSourceFile: (name) => hashFileNode(joinInside(checkpointDir, name, 'the checkpoint file name')),
   });
   await writeDirectoryAtomic(bundleDir, bundle.files.entries(), { force: true });
 }
@@ -62,47 +87,90 @@ async function convertInto(checkpointDir: string, bundleDir: string, dtype: Bund
  * a bundle in the cache. Pulls of one repo are serialised by a lock file.
  * Offline, it uses only the cache.
  *
- * @throws {@link HubError} (`HUB_OFFLINE` when offline and not cached, and the download errors)
+ * Nothing the Hub sends becomes a path unchecked: the commit must be 40 hex characters, every file name (listed
+ * files and shard names) a plain relative path, checked before the first download; answers are bounded and must
+ * be JSON; a body is never written past the size the Hub listed (a file listed without a size is bounded by
+ * `maxUnsizedFileBytes` and, without a checksum, accepted as sent). Requests stall out after `idleTimeoutMs`, the
+ * pull after `totalTimeoutMs`, and `signal` cancels it (finished files and partial downloads stay for a resume).
+ *
+ * @throws {@link HubError} (`HUB_OFFLINE` when offline and not cached, `HUB_BAD_RESPONSE`, `HUB_TIMEOUT`,
+ * `HUB_ABORTED` and the download errors); `IoError` when the cache cannot be written; conversion errors
  */
 export async function pullModel(id: string, options: PullOptions): Promise<PulledModel> {
   const ref = parseHubRepoRef(id);
   const cache = new HubCache(options.cacheDir);
-  const dtype = options.dtype ?? 'fp32';
-  if (options.offline) {
-    const commit = await cache.resolveRevision(ref);
-    const checkpointDir = commit && cache.snapshotDir(ref.repo, commit);
-    if (!commit || !checkpointDir || !(await exists(join(checkpointDir, 'config.json')))) {
-      throw new HubError('HUB_OFFLINE', `${ref.repo}@${ref.revision} has not been pulled yet and --offline forbids the network; run 'clipseg pull ${id}' once online.`);
-    }
-    const bundleDir = cache.bundleDir(ref.repo, commit, dtype);
-    await withFileLock(cache.lockFile(ref.repo), () => convertInto(checkpointDir, bundleDir, dtype, options.onProgress), options.onWait ? { onWait: options.onWait } : {});
-    return { repo: ref.repo, revision: ref.revision, commit, checkpointDir, bundleDir };
+  const total = totalDeadline(options.signal, options.totalTimeoutMs ?? DEFAULT_HUB_TOTAL_TIMEOUT_MS, `Pulling ${ref.repo}@${ref.revision}`);
+  try {
+    if (total.signal.aborted) throw hubAbortError(total.signal, `Pulling ${id}`);
+    return await (options.offline ? pullOffline(ref, cache, options, total.signal) : pullOnline(ref, cache, options, total.signal));
+  } catch (error) {
+    if (total.signal.aborted && !(error instanceof HubError)) throw hubAbortError(total.signal, `Pulling ${id}`);
+    if (error instanceof ClipSegError) throw error;
+    throw toIoError(error, `Writing to the cache ${options.cacheDir} (check CLIPSEG_CACHE)`, options.cacheDir, 'IO_WRITE_FAILED');
+  } finally {
+    total.dispose();
   }
+}
+
+type Ref = ReturnType<typeof parseHubRepoRef>;
+
+async function pullOffline(ref: Ref, cache: HubCache, options: PullOptions, signal: AbortSignal): Promise<PulledModel> {
+  const dtype = options.dtype ?? 'fp32';
+  const commit = await cache.resolveRevision(ref);
+  const checkpointDir = commit && cache.snapshotDir(ref.repo, commit);
+  if (!commit || !checkpointDir || !(await exists(joinInside(checkpointDir, 'config.json')))) {
+    throw new HubError('HUB_OFFLINE', `${ref.repo}@${ref.revision} has not been pulled yet and --offline forbids the network; run 'clipseg pull ${ref.repo}@${ref.revision}' once online.`);
+  }
+  const bundleDir = cache.bundleDir(ref.repo, commit, dtype);
+  await withFileLock(cache.lockFile(ref.repo), () => convertInto(checkpointDir, bundleDir, dtype, options, signal), { signal, ...(options.onWait ? { onWait: options.onWait } : {}) });
+  return { repo: ref.repo, revision: ref.revision, commit, checkpointDir, bundleDir };
+}
+
+async function pullOnline(ref: Ref, cache: HubCache, options: PullOptions, signal: AbortSignal): Promise<PulledModel> {
+  const dtype = options.dtype ?? 'fp32';
   const endpoint = options.endpoint ?? DEFAULT_HUB_ENDPOINT;
-  const request = { endpoint, ...(options.token ? { token: options.token } : {}), ...(options.fetch ? { fetch: options.fetch as never } : {}) };
+  const idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_HUB_IDLE_TIMEOUT_MS;
   options.onProgress?.(`resolving ${ref.repo}@${ref.revision}`);
-  const info = await fetchHubModelInfo(ref, request);
+  const idle = idleDeadline(signal, idleTimeoutMs, `the Hub at ${endpoint}`);
+  const info = await fetchHubModelInfo(ref, {
+    endpoint,
+    signal: idle.signal,
+    onData: idle.touch,
+    ...(options.token ? { token: options.token } : {}),
+    ...(options.fetch ? { fetch: options.fetch as never } : {}),
+  }).finally(idle.dispose);
+  // Checked before anything is written: the commit (by the parser), the listed names, the cache paths.
   const { files, shardIndex } = selectCheckpointFiles(info);
   const checkpointDir = cache.snapshotDir(ref.repo, info.commit);
   const bundleDir = cache.bundleDir(ref.repo, info.commit, dtype);
+  const fileOptions = {
+    signal,
+    idleTimeoutMs,
+    ...(options.maxUnsizedFileBytes === undefined ? {} : { maxUnsizedBytes: options.maxUnsizedFileBytes }),
+    ...(options.token ? { token: options.token } : {}),
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+  };
+  const fetchOne = async (file: HubFile) => {
+    const dest = joinInside(checkpointDir, file.name, `the file name ${ref.repo} listed`);
+    if (await exists(dest)) return; // complete files are only ever renamed into place after verification
+    await downloadFile(hubFileUrl(endpoint, ref.repo, info.commit, file.name), dest, file, {
+      ...fileOptions,
+      onProgress: (done, size) => options.onProgress?.(`downloading ${file.name}`, done, size),
+    });
+  };
   await withFileLock(
     cache.lockFile(ref.repo),
     async () => {
-      const fetchOne = async (file: HubFile) => {
-        const dest = join(checkpointDir, file.name);
-        if (await exists(dest)) return; // complete files are only ever renamed into place after verification
-        await downloadFile(hubFileUrl(endpoint, ref.repo, info.commit, file.name), dest, file, {
-          ...(options.token ? { token: options.token } : {}),
-          ...(options.fetch ? { fetch: options.fetch } : {}),
-          onProgress: (done, total) => options.onProgress?.(`downloading ${file.name}`, done, total),
-        });
-      };
       for (const file of files) await fetchOne(file);
-      if (shardIndex) for (const shard of shardFiles(info, await readFile(join(checkpointDir, shardIndex.name), 'utf8'))) await fetchOne(shard);
+      if (shardIndex) {
+        const index = await readFileBounded(joinInside(checkpointDir, shardIndex.name), { maxBytes: MAX_SHARD_INDEX_BYTES, what: `${ref.repo}'s ${shardIndex.name}` });
+        const shards = shardFiles(info, new TextDecoder().decode(index)); // every shard name checked before the first shard download
+        for (const shard of shards) await fetchOne(shard);
+      }
       await cache.writeRef(ref, info.commit);
-      await convertInto(checkpointDir, bundleDir, dtype, options.onProgress);
+      await convertInto(checkpointDir, bundleDir, dtype, options, signal);
     },
-    options.onWait ? { onWait: options.onWait } : {},
+    { signal, ...(options.onWait ? { onWait: options.onWait } : {}) },
   );
   return { repo: ref.repo, revision: ref.revision, commit: info.commit, checkpointDir, bundleDir };
 }

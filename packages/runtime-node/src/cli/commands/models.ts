@@ -12,7 +12,9 @@ const usage = `Usage: clipseg models [--json]
        clipseg models rm OWNER/NAME[@REVISION]
 
 Lists the models in the cache (pulled Hub repos with their revisions, bundles
-and sizes), or removes one repo (or one revision of it).
+and sizes), or removes one repo (or one revision of it: its ref, and its
+checkpoint and bundles when no other revision uses them). Only folders clipseg
+names are removed; a damaged ref is removed without being followed.
 `;
 
 const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
@@ -30,7 +32,7 @@ export const modelsCommand: Command = {
     if (positionals[0] === 'rm') {
       if (positionals.length !== 2) throw new CliError('CLI_USAGE', 'Give the model to remove: clipseg models rm OWNER/NAME[@REVISION].');
       const id = positionals[1]!;
-      const ref = parseHubRepoRef(id);
+      const ref = parseHubRepoRef(id); // the same rules as pull: OWNER/NAME by the Hub's rules, a revision below refs/
       const removed = await cache.remove({ repo: ref.repo, ...(id.includes('@') ? { revision: ref.revision } : {}) });
       if (!removed) throw new CliError('CLI_INPUT_NOT_FOUND', `${id} is not in the cache (see 'clipseg models').`);
       io.stdout(`removed ${id}\n`);
