@@ -36,7 +36,7 @@ export interface EmbeddingPrompt {
 export interface MixPart<I, M = I> {
   /** Any prompt, mixes included. */
   readonly prompt: Prompt<I, M>;
-  /** Its weight: a finite number (negative weights subtract). */
+  /** Its weight: a finite number of magnitude at most {@link MAX_MIX_WEIGHT} (negative weights subtract). */
   readonly weight: number;
 }
 
@@ -64,6 +64,11 @@ export type PromptNode<I, M> =
 
 /** Mixes may nest, but not deeper than this (guards against cyclic objects). */
 export const MAX_MIX_DEPTH = 8;
+/**
+ * Largest magnitude of a mix weight: far beyond any useful mix, yet small enough that a weighted sum of embeddings
+ * stays finite in float32 instead of silently becoming an empty mask.
+ */
+export const MAX_MIX_WEIGHT = 1e4;
 
 const KIND_KEYS = ['text', 'image', 'embedding', 'mix'] as const;
 const ALLOWED_KEYS: Readonly<Record<(typeof KIND_KEYS)[number], readonly string[]>> = {
@@ -152,6 +157,9 @@ function parseMix<I, M>(value: unknown, path: string, projectionDim: number, dep
     const extra = Object.keys(part).filter((k) => k !== 'prompt' && k !== 'weight');
     if (extra.length > 0) throw invalid(at, `unknown key(s) ${extra.join(', ')}; a mix part is { prompt, weight }.`);
     if (typeof part.weight !== 'number' || !Number.isFinite(part.weight)) throw invalid(`${at}.weight`, `must be a finite number, got ${describe(part.weight)}.`);
+    if (Math.abs(part.weight) > MAX_MIX_WEIGHT) {
+      throw invalid(`${at}.weight`, `must be between -${MAX_MIX_WEIGHT} and ${MAX_MIX_WEIGHT}, got ${describe(part.weight)}; larger weights overflow the embedding. Scale the weights down.`);
+    }
     return { node: parseNode<I, M>(part.prompt, `${at}.prompt`, projectionDim, depth + 1), weight: part.weight };
   });
   if (parts.every((p) => p.weight === 0)) throw invalid(path, 'every weight is 0, so the mix would be a zero embedding. Give at least one part a non-zero weight.');
