@@ -14,7 +14,7 @@ export type { WriteSafetensorsFileOptions } from './io/safetensors-file.js';
 export { directoryFileSet } from './files/directory-file-set.js';
 export { loadCLIPSeg } from './pipeline/load-clipseg.js';
 export type { LoadCLIPSegOptions, NodeCLIPSeg } from './pipeline/load-clipseg.js';
-export { decodeImage, DEFAULT_MAX_PIXELS } from './image/decode-image.js';
+export { decodeImage, DEFAULT_MAX_PIXELS, maxImageFileBytes } from './image/decode-image.js';
 export type { DecodeImageOptions } from './image/decode-image.js';
 export { encodePng } from './image/encode-png.js';
 export { ImageError } from './image/image-error.js';
