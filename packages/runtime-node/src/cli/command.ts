@@ -1,3 +1,5 @@
+import type { OptionTable } from './parse-options.js';
+
 /** Where a command writes; injectable so tests capture output without spawning processes. */
 export interface CliIO {
   /** Writes to standard output. */
@@ -20,6 +22,11 @@ export interface Command {
   readonly summary: string;
   /** Full usage text for `clipseg <name> --help`. */
   readonly usage: string;
+  /**
+   * The command's options as `node:util` parseArgs takes them. With them, `--help` prints the usage only where it
+   * stands as an option of its own, not where it is the value of an option (`--prompt --help`).
+   */
+  readonly options?: OptionTable;
   /** Runs the command; resolves to the exit code. */
   run(args: readonly string[], io: CliIO): Promise<number>;
 }

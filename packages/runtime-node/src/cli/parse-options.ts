@@ -1,4 +1,11 @@
+import type { ParseArgsConfig } from 'node:util';
 import { CliError } from './cli-error.js';
+
+/** The option table of a command, as `node:util` parseArgs takes it. */
+export type OptionTable = NonNullable<ParseArgsConfig['options']>;
+
+/** Most onnxruntime intra-op threads `--threads` accepts. */
+export const MAX_THREADS = 256;
 
 /**
  * Runs an argument parser (usually `node:util` parseArgs with `strict: true`),
@@ -12,10 +19,96 @@ export function withUsageErrors<T>(parse: () => T): T {
   }
 }
 
+function stringOptionName(arg: string, options: OptionTable): string | undefined {
+  let name: string | undefined;
+  if (arg.startsWith('--') && arg.length > 2 && !arg.includes('=')) name = arg.slice(2);
+  else if (/^-[^-]$/.test(arg)) name = Object.keys(options).find((key) => options[key]!.short === arg[1]);
+  return name !== undefined && Object.hasOwn(options, name) && options[name]!.type === 'string' ? name : undefined;
+}
+
+/**
+ * Joins each string option to the argument after it (`--prompt X` → `--prompt=X`), so that a value is taken as the
+ * value whatever it looks like: `--prompt --help` is the prompt "--help", `--threshold -1` a threshold of -1 (then
+ * refused as out of range), where parseArgs alone would call them ambiguous. Nothing after `--` is touched.
+ */
+export function attachOptionValues(args: readonly string[], options: OptionTable): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === '--') {
+      out.push(...args.slice(i));
+      break;
+    }
+    const name = stringOptionName(arg, options);
+    if (name !== undefined && i + 1 < args.length) {
+      out.push(`--${name}=${args[++i]!}`);
+    } else {
+      out.push(arg);
+    }
+  }
+  return out;
+}
+
+/**
+ * True when `--help` or `-h` stands as an option of its own: not the value of a string option of `options` (see
+ * {@link attachOptionValues}) and not after `--`. Without `options`, any `--help`/`-h` before `--` counts.
+ */
+export function helpRequested(args: readonly string[], options?: OptionTable): boolean {
+  for (const arg of options ? attachOptionValues(args, options) : args) {
+    if (arg === '--') return false;
+    if (arg === '--help' || arg === '-h') return true;
+  }
+  return false;
+}
+
+/** Bounds of {@link parseNumber}. */
+export interface NumberRule {
+  /** Smallest accepted value (inclusive). */
+  readonly min?: number;
+  /** Largest accepted value (inclusive). */
+  readonly max?: number;
+  /** Accept whole numbers only. */
+  readonly integer?: boolean;
+}
+
+/** A plain decimal number: optional sign, digits with an optional fraction, optional exponent; nothing else. */
+const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+function expected(rule: NumberRule): string {
+  if (rule.integer && rule.max === undefined && (rule.min === 0 || rule.min === 1)) return rule.min === 1 ? 'a positive integer' : 'a non-negative integer';
+  const kind = rule.integer ? 'an integer' : 'a number';
+  if (rule.min !== undefined && rule.max !== undefined) return `${kind} from ${rule.min} to ${rule.max}`;
+  if (rule.min !== undefined) return `${kind} ≥ ${rule.min}`;
+  if (rule.max !== undefined) return `${kind} ≤ ${rule.max}`;
+  return `a finite ${rule.integer ? 'integer' : 'number'}`;
+}
+
+/**
+ * The one number parser of the command line: a plain decimal number (`0.5`, `-2`, `1e3`; not empty, no white
+ * space, no hex, no `Infinity`), finite, whole when `integer`, within `[min, max]`.
+ *
+ * @param value - the text given
+ * @param what - the option or field, for the message (`--threshold`)
+ * @throws {@link CliError} `CLI_USAGE` naming `what` and the accepted range
+ */
+export function parseNumber(value: string, what: string, rule: NumberRule = {}): number {
+  const n = DECIMAL.test(value) ? Number(value) : Number.NaN;
+  const ok = Number.isFinite(n) && (!rule.integer || Number.isSafeInteger(n)) && (rule.min === undefined || n >= rule.min) && (rule.max === undefined || n <= rule.max);
+  if (!ok) throw new CliError('CLI_USAGE', `${what} must be ${expected(rule)}, got '${value}'.`, { details: { option: what, value } });
+  return n;
+}
+
+/** {@link parseNumber} for an option that may be absent. */
+export function numberOption(value: string | undefined, option: string, rule: NumberRule = {}): number | undefined {
+  return value === undefined ? undefined : parseNumber(value, option, rule);
+}
+
 /** Parses a positive integer option value or throws `CLI_USAGE` naming the option. */
 export function positiveInt(value: string | undefined, option: string): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isSafeInteger(n) || n <= 0) throw new CliError('CLI_USAGE', `${option} must be a positive integer, got '${value}'.`);
-  return n;
+  return numberOption(value, option, { integer: true, min: 1 });
+}
+
+/** Parses `--threads`: an integer from 1 to {@link MAX_THREADS}, or `undefined` (onnxruntime's default). */
+export function threadsOption(value: string | undefined): number | undefined {
+  return numberOption(value, '--threads', { integer: true, min: 1, max: MAX_THREADS });
 }

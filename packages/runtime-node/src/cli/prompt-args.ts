@@ -1,9 +1,11 @@
-import { readFile } from 'node:fs/promises';
 import { basename, extname, resolve } from 'node:path';
 import { isVisualPromptMode, openSafetensors, bytesSource, type Box, type Prompt, type VisualPromptMode } from '@clipseg/core';
 import type { PromptMask, RasterImage } from '@clipseg/processor';
 import { decodeImage, type DecodeImageOptions } from '../image/decode-image.js';
+import { MAX_EMBEDDING_FILE_BYTES } from '../files/read-limits.js';
 import { CliError } from './cli-error.js';
+import { parseNumber } from './parse-options.js';
+import { readInputFile } from './read-input.js';
 
 /** One prompt as the user gave it, with a label for file names and reports. */
 export interface LabelledPrompt {
@@ -19,22 +21,24 @@ export interface OptionToken {
   readonly value?: string | undefined;
 }
 
+/** Largest coordinate or side `--prompt-box` accepts, in pixels (far beyond any image the decoder takes). */
+const MAX_BOX_PIXELS = 1_000_000;
+
 function parseBox(value: string): Box {
-  const parts = value.split(',').map(Number);
-  if (parts.length !== 4 || parts.some((n) => !Number.isFinite(n)) || parts[2]! <= 0 || parts[3]! <= 0) {
-    throw new CliError('CLI_USAGE', `--prompt-box must be X,Y,WIDTH,HEIGHT in pixels, got '${value}'.`);
-  }
-  return { x: parts[0]!, y: parts[1]!, width: parts[2]!, height: parts[3]! };
+  const parts = value.split(',');
+  if (parts.length !== 4) throw new CliError('CLI_USAGE', `--prompt-box must be X,Y,WIDTH,HEIGHT in pixels, got '${value}'.`);
+  const names = ['X', 'Y', 'WIDTH', 'HEIGHT'];
+  const [x, y, width, height] = parts.map((part, i) => parseNumber(part, `--prompt-box ${names[i]}`, { min: i < 2 ? -MAX_BOX_PIXELS : 0, max: MAX_BOX_PIXELS })) as [number, number, number, number];
+  if (width === 0 || height === 0) throw new CliError('CLI_USAGE', `--prompt-box WIDTH and HEIGHT must be > 0, got '${value}'.`);
+  return { x, y, width, height };
 }
 
-/** Reads the `embeddings` tensor [N, D] of a safetensors file (as written by `clipseg embed`) as N prompts. */
+/**
+ * Reads the `embeddings` tensor [N, D] of a safetensors file (as written by `clipseg embed`) as N prompts; the
+ * file must be a regular file of at most {@link MAX_EMBEDDING_FILE_BYTES}.
+ */
 export async function readEmbeddingFile(path: string): Promise<Float32Array[]> {
-  let bytes: Uint8Array;
-  try {
-    bytes = new Uint8Array(await readFile(path));
-  } catch (error) {
-    throw new CliError('CLI_INPUT_NOT_FOUND', `Cannot read the embedding file ${path} (${(error as Error).message}).`, { cause: error });
-  }
+  const bytes = await readInputFile(path, `the embedding file ${path}`, MAX_EMBEDDING_FILE_BYTES);
   const reader = await openSafetensors(bytesSource(bytes));
   if (!reader.has('embeddings')) {
     throw new CliError('CLI_INPUT_INVALID', `${path} has no 'embeddings' tensor (it has ${reader.names.join(', ') || 'none'}); write one with 'clipseg embed'.`);

@@ -41,7 +41,7 @@ describe('clipseg convert --layout single', () => {
     expect(r.stderr).toMatch(/Wrote .*single .*single graph onnx\/model\.onnx/);
     expect(r.code).toBe(0);
     expect(readdirSync(join(work, 'single')).sort()).toEqual(
-      ['config.json', 'merges.txt', 'onnx', 'preprocessor_config.json', 'special_tokens_map.json', 'tokenizer.json', 'tokenizer_config.json', 'vocab.json'].sort(),
+      ['clipseg-output.json', 'config.json', 'merges.txt', 'onnx', 'preprocessor_config.json', 'special_tokens_map.json', 'tokenizer.json', 'tokenizer_config.json', 'vocab.json'].sort(),
     );
     expect(readdirSync(join(work, 'single/onnx'))).toEqual(['model.onnx']);
     const before = readFileSync(join(work, 'single/onnx/model.onnx'));
@@ -52,6 +52,12 @@ describe('clipseg convert --layout single', () => {
     expect((await cli('convert', 'ckpt', 'single16', '--layout', 'single', '--dtype', 'fp16')).code).toBe(0);
     expect((await cli('convert', 'ckpt', 'single16', '--layout', 'single', '--force')).code).toBe(0);
     expect(readFileSync(join(work, 'single16/onnx/model.onnx')).equals(before)).toBe(true);
+    // --force replaces only a folder --layout single wrote: not a bundle, not the checkpoint.
+    for (const other of ['bundle', 'ckpt']) {
+      const refusedForce = await cli('convert', 'ckpt', other, '--layout', 'single', '--force');
+      expect(refusedForce.stderr).toMatch(/^error\[IO_TARGET_EXISTS\]/);
+    }
+    expect(existsSync(join(work, 'bundle/manifest.json')) && existsSync(join(work, 'ckpt/model.safetensors'))).toBe(true);
     expect(leftovers()).toEqual([]);
   });
 

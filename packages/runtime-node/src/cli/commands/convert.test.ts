@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, cpSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, cpSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseBundleManifest, type Tensor } from '@clipseg/core';
@@ -45,6 +45,37 @@ describe('clipseg init-random + convert', () => {
     expect(readFileSync(join(work, 'bundle/manifest.json'))).toEqual(before);
     expect((await cli('convert', 'ckpt', 'bundle', '--dtype', 'fp16', '--force')).code).toBe(0);
     expect(parseBundleManifest(readFileSync(join(work, 'bundle/manifest.json'), 'utf8')).dtype).toBe('fp16');
+    expect(leftovers()).toEqual([]);
+  });
+
+  it('--force replaces only a bundle of ours: never the checkpoint, a folder holding it, or any other folder', async () => {
+    mkdirSync(join(work, 'photos'));
+    writeFileSync(join(work, 'photos/holiday.jpg'), 'precious');
+    const weights = readFileSync(join(work, 'ckpt/model.safetensors'));
+    for (const target of ['ckpt', '.', 'photos', 'ckpt/..']) {
+      const r = await cli('convert', 'ckpt', target, '--force');
+      expect(r.code, target).toBe(1);
+      expect(r.stderr, target).toMatch(/^error\[IO_TARGET_EXISTS\].*(holds the source|is the source|is not a CLIPSeg bundle)/);
+    }
+    expect(readFileSync(join(work, 'ckpt/model.safetensors')).equals(weights)).toBe(true);
+    expect(readFileSync(join(work, 'photos/holiday.jpg'), 'utf8')).toBe('precious');
+    expect(leftovers()).toEqual([]);
+  });
+
+  it('init-random --force replaces only a checkpoint init-random wrote (marked by clipseg-output.json)', async () => {
+    expect(JSON.parse(readFileSync(join(work, 'ckpt/clipseg-output.json'), 'utf8'))).toMatchObject({ format: 'clipseg-output', kind: 'random-checkpoint' });
+    mkdirSync(join(work, 'mine'));
+    writeFileSync(join(work, 'mine/config.json'), '{"mine":true}');
+    for (const target of ['mine', 'bundle']) {
+      const r = await cli('init-random', '--preset', 'tiny', '--force', target);
+      expect(r.stderr, target).toMatch(/^error\[IO_TARGET_EXISTS\].*not a checkpoint written by 'clipseg init-random'/);
+    }
+    expect(readFileSync(join(work, 'mine/config.json'), 'utf8')).toBe('{"mine":true}');
+    expect((await cli('init-random', '--preset', 'tiny', '--seed', '6', '--force', 'ckpt-again-2')).code).toBe(0);
+    expect((await cli('init-random', '--preset', 'tiny', '--seed', '7', '--force', 'ckpt-again-2')).code).toBe(0);
+    // --tokenizer-from names a source: never replaced, even when it is a checkpoint of ours.
+    const r = await cli('init-random', '--preset', 'tiny', '--tokenizer-from', 'ckpt-again-2', '--force', 'ckpt-again-2');
+    expect(r.stderr).toMatch(/^error\[IO_TARGET_EXISTS\].*is the source/);
     expect(leftovers()).toEqual([]);
   });
 

@@ -1,16 +1,17 @@
 import { ATTENTION_KINDS, SINGLE_MODEL_FILE, convertCheckpoint, convertCheckpointSingle, isAttentionKind, type SingleConvertProgress } from '@clipseg/convert';
 import { BUNDLE_OPTIONAL_GRAPH_NAMES, BUNDLE_WEIGHT_DTYPES, isBundleOptionalGraphName, isBundleWeightDType, type BundleOptionalGraphName } from '@clipseg/core';
-import { randomBytes } from 'node:crypto';
-import { rename, rm, stat } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createNodeBackend } from '../../backend/onnxruntime-node-backend.js';
 import { directoryFileSet } from '../../files/directory-file-set.js';
+import { joinInside } from '../../io/checked-join.js';
 import { hashFileNode, sha256Node } from '../../io/hash-file-node.js';
 import { writeDirectoryAtomic } from '../../io/write-directory-atomic.js';
+import { checkReplaceable, OUTPUT_MARKER_FILE, outputMarker, type ReplaceRule } from '../../io/write-target-guard.js';
 import { CliError } from '../cli-error.js';
 import type { Command } from '../command.js';
-import { withUsageErrors } from '../parse-options.js';
+import { attachOptionValues, withUsageErrors, type OptionTable } from '../parse-options.js';
 import { ProgressBar } from '../progress.js';
 import { parseImageSize } from './image-size-option.js';
 
@@ -42,8 +43,19 @@ Options:
                        also write bundle format 2's optional graphs for the HF model classes, comma-separated:
                        text_model, vision_model, decoder_hidden_states, or all (each adds its own weights;
                        all three roughly double the size). The default segmentation path is unchanged.
-  --force              replace BUNDLE_DIR if it exists
+  --force              replace BUNDLE_DIR if it exists, but only a bundle clipseg wrote (one with its
+                       manifest.json; with --layout single, a folder 'convert --layout single' wrote, marked
+                       by ${OUTPUT_MARKER_FILE}), and never CHECKPOINT_DIR or a folder holding it
 `;
+
+const optionTable = {
+  dtype: { type: 'string', default: 'fp32' },
+  attention: { type: 'string', default: 'standard' },
+  'image-size': { type: 'string' },
+  layout: { type: 'string', default: 'bundle' },
+  'optional-graphs': { type: 'string' },
+  force: { type: 'boolean', default: false },
+} as const satisfies OptionTable;
 
 function parseOptionalGraphs(value: string | undefined): BundleOptionalGraphName[] {
   if (value === undefined) return [];
@@ -75,22 +87,9 @@ export const convertCommand: Command = {
   name: 'convert',
   summary: 'Convert an HF CLIPSeg checkpoint folder into an ONNX bundle',
   usage,
+  options: optionTable,
   async run(args, io) {
-    const { values, positionals } = withUsageErrors(() =>
-      parseArgs({
-        args: [...args],
-        allowPositionals: true,
-        strict: true,
-        options: {
-          dtype: { type: 'string', default: 'fp32' },
-          attention: { type: 'string', default: 'standard' },
-          'image-size': { type: 'string' },
-          layout: { type: 'string', default: 'bundle' },
-          'optional-graphs': { type: 'string' },
-          force: { type: 'boolean', default: false },
-        },
-      }),
-    );
+    const { values, positionals } = withUsageErrors(() => parseArgs({ args: attachOptionValues(args, optionTable), allowPositionals: true, strict: true, options: optionTable }));
     if (positionals.length !== 2) throw new CliError('CLI_USAGE', 'Give CHECKPOINT_DIR and BUNDLE_DIR.');
     const dtype = values.dtype;
     if (!isBundleWeightDType(dtype)) throw new CliError('CLI_USAGE', `--dtype must be ${BUNDLE_WEIGHT_DTYPES.join(', ')}; got '${dtype}'.`);
@@ -109,6 +108,9 @@ export const convertCommand: Command = {
     if (!values.force && (await stat(target).then(() => true, () => false))) {
       throw new CliError('CLI_OUTPUT_EXISTS', `${target} already exists; choose another folder or pass --force to replace it.`);
     }
+    // Checked now, before the long conversion, and again by the writer just before replacing.
+    const replace: ReplaceRule = { force: values.force, kind: layout === 'single' ? 'single-layout' : 'bundle', keep: [source] };
+    await checkReplaceable(target, replace);
     const bar = new ProgressBar(io);
     const started = Date.now();
     const common = {
@@ -116,7 +118,7 @@ export const convertCommand: Command = {
       attention,
       ...(imageSize ? { imageSize } : {}),
       validateWith: createNodeBackend(),
-      hashSourceFile: (name: string) => hashFileNode(join(source, name)),
+      hashSourceFile: (name: string) => hashFileNode(joinInside(source, name, 'the file name')),
       sha256: sha256Node,
       onProgress: (p: SingleConvertProgress) => bar.update(...describe(p)),
     };
@@ -126,12 +128,12 @@ export const convertCommand: Command = {
       if (layout === 'single') {
         const single = await convertCheckpointSingle(directoryFileSet(source), common);
         bar.update('writing folder', 1);
-        await writeSingleLayout(target, single.files, values.force);
+        await writeDirectoryAtomic(target, [...single.files, [OUTPUT_MARKER_FILE, outputMarker('single-layout', 'clipseg convert --layout single')]], replace);
         ({ files, imageSize: size } = single);
       } else {
         const bundle = await convertCheckpoint(directoryFileSet(source), { ...common, optionalGraphs });
         bar.update('writing bundle', 1);
-        await writeDirectoryAtomic(target, bundle.files.entries(), { force: values.force });
+        await writeDirectoryAtomic(target, bundle.files.entries(), replace);
         ({ files } = bundle);
         size = bundle.manifest.imageSize;
       }
@@ -144,29 +146,3 @@ export const convertCommand: Command = {
     return 0;
   },
 };
-
-/**
- * Writes the single layout (flat files + `onnx/model.onnx`) so that the folder appears complete or not at all:
- * everything goes into a hidden sibling, which replaces `target` (kept until then) at the end.
- */
-async function writeSingleLayout(target: string, files: ReadonlyMap<string, Uint8Array>, force: boolean): Promise<void> {
-  const staging = join(dirname(target), `.${basename(target)}.single-${randomBytes(6).toString('hex')}`);
-  const backup = `${staging}.old`;
-  const [sub, modelName] = SINGLE_MODEL_FILE.split('/') as [string, string];
-  let movedAside = false;
-  try {
-    await writeDirectoryAtomic(staging, [...files].filter(([name]) => name !== SINGLE_MODEL_FILE));
-    await writeDirectoryAtomic(join(staging, sub), [[modelName, files.get(SINGLE_MODEL_FILE)!]]);
-    if (await stat(target).then(() => true, () => false)) {
-      if (!force) throw new CliError('CLI_OUTPUT_EXISTS', `${target} already exists; choose another folder or pass --force to replace it.`);
-      await rename(target, backup);
-      movedAside = true;
-    }
-    await rename(staging, target);
-  } catch (error) {
-    await rm(staging, { recursive: true, force: true });
-    if (movedAside) await rename(backup, target).catch(() => undefined);
-    throw error;
-  }
-  if (movedAside) await rm(backup, { recursive: true, force: true });
-}

@@ -8,7 +8,7 @@ import { loadCLIPSeg } from '../../pipeline/load-clipseg.js';
 import { CliError } from '../cli-error.js';
 import type { Command } from '../command.js';
 import { resolveModel } from '../model-option.js';
-import { positiveInt, withUsageErrors } from '../parse-options.js';
+import { attachOptionValues, positiveInt, withUsageErrors, type OptionTable } from '../parse-options.js';
 
 const usage = `Usage: clipseg embed [--model BUNDLE] (--text TEXT | --image FILE)... --out FILE.safetensors
 
@@ -21,26 +21,23 @@ Options:
   --max-pixels N       refuse larger images (default ${DEFAULT_MAX_PIXELS})
 `;
 
+const optionTable = {
+  model: { type: 'string' },
+  text: { type: 'string', multiple: true },
+  image: { type: 'string', multiple: true },
+  out: { type: 'string' },
+  'max-pixels': { type: 'string' },
+} as const satisfies OptionTable;
+
 /** `clipseg embed`: prompts → conditional embeddings file. */
 export const embedCommand: Command = {
   name: 'embed',
   summary: 'Write the conditional embeddings of texts and images to a safetensors file',
   usage,
+  options: optionTable,
   async run(args, io) {
     const { values, positionals, tokens } = withUsageErrors(() =>
-      parseArgs({
-        args: [...args],
-        allowPositionals: true,
-        strict: true,
-        tokens: true,
-        options: {
-          model: { type: 'string' },
-          text: { type: 'string', multiple: true },
-          image: { type: 'string', multiple: true },
-          out: { type: 'string' },
-          'max-pixels': { type: 'string' },
-        },
-      }),
+      parseArgs({ args: attachOptionValues(args, optionTable), allowPositionals: true, strict: true, tokens: true, options: optionTable }),
     );
     if (positionals.length > 0) throw new CliError('CLI_USAGE', `Unexpected argument '${positionals[0]}': use --text or --image.`);
     if (values.out === undefined) throw new CliError('CLI_USAGE', 'Give --out FILE.safetensors.');

@@ -1,13 +1,15 @@
 import type { ImageSize } from '@clipseg/core';
 import { CliError } from '../cli-error.js';
+import { parseNumber } from '../parse-options.js';
 
-/** Parses `--image-size N` or `--image-size HxW`. */
+/** Largest side `--image-size` accepts. */
+export const MAX_IMAGE_SIZE_OPTION = 4096;
+
+/** Parses `--image-size N` or `--image-size HxW`, each side an integer from 1 to {@link MAX_IMAGE_SIZE_OPTION}. */
 export function parseImageSize(value: string | undefined): ImageSize | undefined {
   if (value === undefined) return undefined;
   const match = /^(\d+)(?:[xX×](\d+))?$/.exec(value);
   if (!match) throw new CliError('CLI_USAGE', `--image-size must be N or HxW (e.g. 352 or 320x256), got '${value}'.`);
-  const height = Number(match[1]);
-  const width = Number(match[2] ?? match[1]);
-  if (height <= 0 || width <= 0) throw new CliError('CLI_USAGE', `--image-size must be positive, got '${value}'.`);
-  return { height, width };
+  const side = (text: string) => parseNumber(text, '--image-size', { integer: true, min: 1, max: MAX_IMAGE_SIZE_OPTION });
+  return { height: side(match[1]!), width: side(match[2] ?? match[1]!) };
 }

@@ -1,14 +1,16 @@
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ViTImageProcessorConfig, writeSafetensors } from '@clipseg/core';
 import { preprocess } from '@clipseg/processor';
-import { readFile } from 'node:fs/promises';
 import { decodeImage, DEFAULT_MAX_PIXELS } from '../../image/decode-image.js';
+import { MAX_CONFIG_BYTES } from '../../files/read-limits.js';
+import { joinInside } from '../../io/checked-join.js';
 import { writeFilesAtomic } from '../../io/write-files-atomic.js';
 import { CliError } from '../cli-error.js';
 import type { Command } from '../command.js';
 import { resolveModel } from '../model-option.js';
-import { positiveInt, withUsageErrors } from '../parse-options.js';
+import { attachOptionValues, positiveInt, withUsageErrors, type OptionTable } from '../parse-options.js';
+import { readInputFile } from '../read-input.js';
 
 const usage = `Usage: clipseg preprocess IMAGE [--model BUNDLE] --out FILE.safetensors
 
@@ -21,20 +23,21 @@ Options:
   --exif-orientation   apply EXIF orientation first (HF does not)
 `;
 
+const optionTable = {
+  model: { type: 'string' },
+  out: { type: 'string' },
+  'max-pixels': { type: 'string' },
+  'exif-orientation': { type: 'boolean', default: false },
+} as const satisfies OptionTable;
+
 /** `clipseg preprocess`: an image → the model's pixel_values. */
 export const preprocessCommand: Command = {
   name: 'preprocess',
   summary: "Write an image's pixel_values as the model sees them",
   usage,
+  options: optionTable,
   async run(args, io) {
-    const { values, positionals } = withUsageErrors(() =>
-      parseArgs({
-        args: [...args],
-        allowPositionals: true,
-        strict: true,
-        options: { model: { type: 'string' }, out: { type: 'string' }, 'max-pixels': { type: 'string' }, 'exif-orientation': { type: 'boolean', default: false } },
-      }),
-    );
+    const { values, positionals } = withUsageErrors(() => parseArgs({ args: attachOptionValues(args, optionTable), allowPositionals: true, strict: true, options: optionTable }));
     if (positionals.length !== 1) throw new CliError('CLI_USAGE', 'Give exactly one IMAGE.');
     if (values.out === undefined) throw new CliError('CLI_USAGE', 'Give --out FILE.safetensors.');
     const image = await decodeImage(resolve(io.cwd, positionals[0]!), {
@@ -42,12 +45,9 @@ export const preprocessCommand: Command = {
       applyExifOrientation: values['exif-orientation'],
     });
     const model = await resolveModel(values.model, io);
-    let text: string;
-    try {
-      text = await readFile(join(model, 'preprocessor_config.json'), 'utf8');
-    } catch (error) {
-      throw new CliError('CLI_INPUT_NOT_FOUND', `${model} has no preprocessor_config.json; pass a bundle from 'clipseg convert'.`, { cause: error });
-    }
+    const config = joinInside(model, 'preprocessor_config.json', 'the file name');
+    const missing = `${model} has no preprocessor_config.json; pass a bundle from 'clipseg convert'.`;
+    const text = new TextDecoder().decode(await readInputFile(config, `the preprocessor config ${config}`, MAX_CONFIG_BYTES, missing));
     const pixelValues = preprocess([image], ViTImageProcessorConfig.fromJSON(text));
     const out = resolve(io.cwd, values.out);
     await writeFilesAtomic([[out, writeSafetensors({ pixel_values: pixelValues })]]);

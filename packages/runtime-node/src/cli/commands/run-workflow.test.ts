@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -109,6 +110,42 @@ describe('clipseg run', () => {
     expect(r.code).toBe(exit);
     expect(r.stderr).toMatch(new RegExp(`error\\[${code}\\]`));
     expect(outFiles(join(work, `fail-${code}`))).toEqual([]);
+  });
+
+  it('refuses a preview node whose id would write outside --out, before loading a model', async () => {
+    const flow = workflow('', { nodes: [{ id: '../../x', type: 'mask-preview' }], connections: [link('th', 'mask', '../../x', 'mask')] });
+    save('escape.json', flow);
+    const r = await cli('run', 'escape.json', '--input', 'scene.png', '--out', 'deep/er/escape');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^error\[IO_UNSAFE_PATH\]: the preview file name of node "\.\.\/\.\.\/x"/);
+    expect(r.stderr).not.toMatch(/RANDOM/);
+    expect(existsSync(join(work, 'deep/x.preview.png')) || existsSync(join(work, 'x.preview.png'))).toBe(false);
+    expect(outFiles(join(work, 'deep/er/escape'))).toEqual([]);
+    // Without previews the node writes nothing, so the workflow runs.
+    expect((await cli('run', 'escape.json', '--input', 'scene.png', '--out', 'deep/er/escape', '--no-previews')).code).toBe(0);
+    expect(outFiles(join(work, 'deep/er/escape'))).toEqual(['ball.json', 'ball.png']);
+  });
+
+  it('refuses a workflow file that is a FIFO instead of waiting on it, and threads out of range', async () => {
+    execFileSync('mkfifo', [join(work, 'flow.fifo')]);
+    expect((await cli('run', 'flow.fifo', '--out', 'fifo')).stderr).toMatch(/^error\[IO_NOT_A_FILE\]/);
+    save('flow.json', workflow());
+    for (const threads of ['1e9', '0', '', '257']) {
+      const r = await cli('run', 'flow.json', '--input', 'scene.png', '--threads', threads, '--out', 'threads');
+      expect(r.stderr, threads).toMatch(/^error\[CLI_USAGE\]: --threads must be an integer from 1 to 256/);
+    }
+    expect(outFiles(join(work, 'threads'))).toEqual([]);
+  }, 10_000);
+
+  it('fails the CLIPSeg node of a mix whose weight would overflow, instead of writing an empty mask', async () => {
+    save('mix.json', workflow('', {
+      nodes: [{ id: 'ep', type: 'embedding-prompt' }, { id: 'mix', type: 'mix-embeddings', controls: { 'weight-a': 1e308, normalize: false } }, { id: 's3', type: 'clipseg' }, { id: 'mixout', type: 'export', controls: { name: 'mixed', format: 'png' } }],
+      connections: [link('ball', 'text', 'ep', 'source'), link('ep', 'embedding', 'mix', 'a'), link('img', 'image', 's3', 'image'), link('mix', 'embedding', 's3', 'prompt'), link('s3', 'mask', 'mixout', 'mask')],
+    }));
+    const r = await cli('run', 'mix.json', '--input', 'scene.png', '--out', 'mix');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/s3 \(clipseg\): error\[PIPELINE_PROMPT_INVALID\].*weight.*must be between/);
+    expect(outFiles(join(work, 'mix'))).toEqual([]);
   });
 
   it('names the failing node and writes nothing when a node fails', async () => {

@@ -1,17 +1,20 @@
-import { access, constants, mkdir, readFile } from 'node:fs/promises';
+import { access, constants, mkdir } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createDefaultRegistry, NodeEditorError, parseWorkflow, WorkflowExecutor, type NodeResult, type Workflow, type WorkflowPipeline } from '@clipseg/node-editor/engine';
 import type { RasterImage } from '@clipseg/processor';
 import { decodeImage, DEFAULT_MAX_PIXELS, type DecodeImageOptions } from '../../image/decode-image.js';
 import { encodePng } from '../../image/encode-png.js';
+import { MAX_WORKFLOW_BYTES } from '../../files/read-limits.js';
+import { joinInside } from '../../io/checked-join.js';
 import { writeFilesAtomic } from '../../io/write-files-atomic.js';
 import { loadCLIPSeg, type LoadCLIPSegOptions } from '../../pipeline/load-clipseg.js';
 import { CliError } from '../cli-error.js';
 import type { CliIO, Command } from '../command.js';
 import { resolveModel } from '../model-option.js';
-import { positiveInt, withUsageErrors } from '../parse-options.js';
+import { attachOptionValues, MAX_THREADS, positiveInt, threadsOption, withUsageErrors, type OptionTable } from '../parse-options.js';
 import { ProgressBar } from '../progress.js';
+import { readInputFile } from '../read-input.js';
 
 const usage = `Usage: clipseg run WORKFLOW.json [--input IMAGE...] [--model BUNDLE] [--out DIR] [options]
 
@@ -29,9 +32,31 @@ Options:
   --no-previews              do not write preview images
   --json                     print a machine-readable report on stdout
   --max-pixels N             refuse larger images (default ${DEFAULT_MAX_PIXELS})
-  --threads N                onnxruntime intra-op threads
+  --threads N                onnxruntime intra-op threads, 1 to ${MAX_THREADS} (default: onnxruntime's choice)
   --verify size|sha256|none  check bundle files against the manifest (default size)
+
+The workflow file may be at most ${MAX_WORKFLOW_BYTES / (1 << 20)} MiB. Every file name a workflow gives (Export names, and
+the ids of preview nodes) must be a plain name inside --out.
 `;
+
+const optionTable = {
+  input: { type: 'string', multiple: true },
+  model: { type: 'string' },
+  bundle: { type: 'string', multiple: true },
+  out: { type: 'string', default: 'clipseg-out' },
+  'no-previews': { type: 'boolean', default: false },
+  json: { type: 'boolean', default: false },
+  'max-pixels': { type: 'string' },
+  threads: { type: 'string' },
+  verify: { type: 'string', default: 'size' },
+} as const satisfies OptionTable;
+
+const PREVIEW_TYPES = new Set(['mask-preview', 'heatmap-preview']);
+
+/** Where a preview node's image goes: `NODE_ID.preview.png` inside `outDir`, the id checked as a plain name. */
+function previewPath(outDir: string, nodeId: string): string {
+  return joinInside(outDir, `${nodeId}.preview.png`, `the preview file name of node ${JSON.stringify(nodeId)}`);
+}
 
 function pairs(values: readonly string[], option: string): Map<string, string> {
   const out = new Map<string, string>();
@@ -103,7 +128,7 @@ async function outputFiles(workflow: Workflow, results: ReadonlyMap<string, Node
     const other = taken.get(name);
     if (other !== undefined) throw new CliError('CLI_INPUT_INVALID', `Nodes ${other} and ${nodeId} both write ${name}; give the Export nodes different file names.`);
     taken.set(name, nodeId);
-    files.push([join(outDir, name), bytes]);
+    files.push([joinInside(outDir, name, `the file name of node ${JSON.stringify(nodeId)}`), bytes]);
     reports.get(nodeId)?.files.push(name);
   };
   for (const node of workflow.nodes) {
@@ -112,7 +137,7 @@ async function outputFiles(workflow: Workflow, results: ReadonlyMap<string, Node
     for (const artifact of result.artifacts ?? []) {
       add(node.id, artifact.fileName, artifact.kind === 'png' ? await encodePng(artifact.image) : new TextEncoder().encode(`${JSON.stringify(artifact.data)}\n`));
     }
-    if (previews && result.preview?.kind === 'image' && (node.type === 'mask-preview' || node.type === 'heatmap-preview')) {
+    if (previews && result.preview?.kind === 'image' && PREVIEW_TYPES.has(node.type)) {
       add(node.id, `${node.id}.preview.png`, await encodePng(result.preview.image));
     }
   }
@@ -124,40 +149,23 @@ export const runWorkflowCommand: Command = {
   name: 'run',
   summary: 'Run a node-editor workflow (JSON) headless',
   usage,
+  options: optionTable,
   async run(args, io: CliIO) {
-    const { values, positionals } = withUsageErrors(() =>
-      parseArgs({
-        args: [...args],
-        allowPositionals: true,
-        strict: true,
-        options: {
-          input: { type: 'string', multiple: true },
-          model: { type: 'string' },
-          bundle: { type: 'string', multiple: true },
-          out: { type: 'string', default: 'clipseg-out' },
-          'no-previews': { type: 'boolean', default: false },
-          json: { type: 'boolean', default: false },
-          'max-pixels': { type: 'string' },
-          threads: { type: 'string' },
-          verify: { type: 'string', default: 'size' },
-        },
-      }),
-    );
+    const { values, positionals } = withUsageErrors(() => parseArgs({ args: attachOptionValues(args, optionTable), allowPositionals: true, strict: true, options: optionTable }));
     if (positionals.length !== 1) throw new CliError('CLI_USAGE', `Give exactly one WORKFLOW.json, got ${positionals.length}.`);
     const verify = values.verify;
     if (verify !== 'size' && verify !== 'sha256' && verify !== 'none') throw new CliError('CLI_USAGE', `--verify must be size, sha256 or none, got '${verify}'.`);
-    const threads = positiveInt(values.threads, '--threads');
+    const threads = threadsOption(values.threads);
     const decode: DecodeImageOptions = { maxPixels: positiveInt(values['max-pixels'], '--max-pixels') ?? DEFAULT_MAX_PIXELS };
     const bundleDirs = pairs(values.bundle ?? [], '--bundle');
     const outDir = resolve(io.cwd, values.out);
 
     // Everything that can fail on input is checked before a model loads.
     const file = resolve(io.cwd, positionals[0]!);
-    const text = await readFile(file, 'utf8').catch((cause: unknown) => {
-      throw new CliError('CLI_INPUT_NOT_FOUND', `Cannot read the workflow ${file} (${(cause as Error).message}).`, { cause });
-    });
+    const text = new TextDecoder().decode(await readInputFile(file, `the workflow ${file}`, MAX_WORKFLOW_BYTES));
     const registry = createDefaultRegistry();
     const workflow = parseWorkflow(text, { registry });
+    if (!values['no-previews']) for (const node of workflow.nodes) if (PREVIEW_TYPES.has(node.type)) previewPath(outDir, node.id);
     const bindings = bindInputs(workflow, values.input ?? []);
     const images = new Map<string, RasterImage>();
     for (const [nodeId, path] of bindings) images.set(nodeId, await decodeImage(resolve(io.cwd, path), decode));

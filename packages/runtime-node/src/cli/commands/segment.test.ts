@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bytesSource, openSafetensors, writeSafetensors, type Tensor } from '@clipseg/core';
@@ -53,6 +54,14 @@ describe('clipseg segment / embed / preprocess errors leave no files behind', ()
     writeFileSync(join(work, 'empty.png'), '');
     writeFileSync(join(work, 'a-file'), 'x');
     mkdirSync(join(work, 'empty-dir'));
+    execFileSync('mkfifo', [join(work, 'emb.fifo')]);
+    symlinkSync('/dev/zero', join(work, 'zero.safetensors'));
+    // Bundles whose manifest.json is not a regular file, beside a config.json that must not make them checkpoints.
+    for (const [name, make] of [['fifo-bundle', (p: string) => execFileSync('mkfifo', [p])], ['dir-bundle', (p: string) => mkdirSync(p)]] as const) {
+      mkdirSync(join(work, name));
+      writeFileSync(join(work, name, 'config.json'), '{}');
+      make(join(work, name, 'manifest.json'));
+    }
   });
 
   it.each([
@@ -66,6 +75,16 @@ describe('clipseg segment / embed / preprocess errors leave no files behind', ()
     ['an unwritable output directory', ['--example', '--prompt', 'x', '--out', 'a-file'], 'CLI_OUTPUT_UNWRITABLE'],
     ['a mask without its image prompt', ['--example', '--prompt-mask', 'empty.png'], 'CLI_USAGE'],
     ['no prompt', ['--example'], 'CLI_USAGE'],
+    ['an empty threshold', ['--example', '--prompt', 'x', '--threshold', ''], 'CLI_USAGE'],
+    ['a blank threshold', ['--example', '--prompt', 'x', '--threshold', ' '], 'CLI_USAGE'],
+    ['a hexadecimal threshold', ['--example', '--prompt', 'x', '--threshold', '0x0'], 'CLI_USAGE'],
+    ['a billion threads', ['--example', '--prompt', 'x', '--threads', '1e9'], 'CLI_USAGE'],
+    ['fractional threads', ['--example', '--prompt', 'x', '--threads', '1.5'], 'CLI_USAGE'],
+    ['a box with empty numbers', ['--example', '--prompt-image', 'scene.png', '--prompt-box', ',,5,5'], 'CLI_USAGE'],
+    ['an embedding file that is a FIFO', ['--example', '--prompt-embedding', 'emb.fifo'], 'IO_NOT_A_FILE'],
+    ['an embedding file linked to /dev/zero', ['--example', '--prompt-embedding', 'zero.safetensors'], 'IO_NOT_A_FILE'],
+    ['a bundle whose manifest.json is a FIFO', ['--example', '--prompt', 'x', '--model', 'fifo-bundle'], 'BUNDLE_MANIFEST_INVALID'],
+    ['a bundle whose manifest.json is a folder', ['--example', '--prompt', 'x', '--model', 'dir-bundle'], 'BUNDLE_MANIFEST_INVALID'],
   ])('%s', async (_what, args, code) => {
     const out = `out-${code}`;
     const r = await cli('segment', ...args, ...(args.includes('--out') ? [] : ['--out', out]));
@@ -73,6 +92,31 @@ describe('clipseg segment / embed / preprocess errors leave no files behind', ()
     expect(r.stderr).toMatch(new RegExp(`error\\[${code}\\]`));
     expect(outFiles(join(work, out))).toEqual([]);
   });
+
+  it('takes a value that looks like an option as the value: --prompt --help segments, it prints no help', async () => {
+    const r = await cli('segment', '--example', '--prompt', '--help', '--out', 'help-prompt', '--json');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).not.toMatch(/Usage:/);
+    expect((JSON.parse(r.stdout) as { images: { prompts: { text: string }[] }[] }).images[0]!.prompts[0]!.text).toBe('--help');
+    expect((await cli('segment', '--example', '--help')).stdout).toMatch(/^Usage: clipseg segment/);
+  });
+
+  it('converts a checkpoint given as --model even with a dangling link in it (no Node error code leaks)', async () => {
+    expect((await cli('init-random', '--preset', 'tiny', 'ckpt-link')).code).toBe(0);
+    symlinkSync(join(work, 'nowhere'), join(work, 'ckpt-link/dangling'));
+    const r = await cli('segment', '--example', '--prompt', 'x', '--model', 'ckpt-link', '--out', 'ckpt-link-out');
+    expect(r.stderr).not.toMatch(/error\[E/);
+    expect(r.code, r.stderr).toBe(0);
+  });
+
+  it('preprocess refuses a preprocessor_config.json that is a FIFO instead of waiting on it', async () => {
+    mkdirSync(join(work, 'pre-bundle'));
+    writeFileSync(join(work, 'pre-bundle/manifest.json'), '{}');
+    execFileSync('mkfifo', [join(work, 'pre-bundle/preprocessor_config.json')]);
+    const r = await cli('preprocess', 'scene.png', '--model', 'pre-bundle', '--out', 'pre.safetensors');
+    expect(r.stderr).toMatch(/^error\[IO_NOT_A_FILE\]/);
+    expect(existsSync(join(work, 'pre.safetensors'))).toBe(false);
+  }, 10_000);
 
   it('warns and truncates a prompt longer than the context', async () => {
     const r = await cli('segment', '--example', '--prompt', Array(100).fill('cat').join(' '), '--out', 'long');

@@ -5,12 +5,13 @@ import { writeSafetensors, type Tensor } from '@clipseg/core';
 import type { RasterImage } from '@clipseg/processor';
 import { decodeImage, DEFAULT_MAX_PIXELS, type DecodeImageOptions } from '../../image/decode-image.js';
 import { exampleScene } from '../../image/example-scene.js';
+import { joinInside } from '../../io/checked-join.js';
 import { writeFilesAtomic } from '../../io/write-files-atomic.js';
 import { loadCLIPSeg } from '../../pipeline/load-clipseg.js';
 import { CliError } from '../cli-error.js';
 import type { Command, CliIO } from '../command.js';
 import { resolveModel } from '../model-option.js';
-import { positiveInt, withUsageErrors } from '../parse-options.js';
+import { attachOptionValues, parseNumber, positiveInt, threadsOption, withUsageErrors, MAX_THREADS, type OptionTable } from '../parse-options.js';
 import { ProgressBar } from '../progress.js';
 import { promptsFromTokens, slug } from '../prompt-args.js';
 import { renderImageOutputs, SEGMENT_FORMATS, type PromptReport, type SegmentFormat } from '../segment-outputs.js';
@@ -40,7 +41,7 @@ Options:
   --json                     print a machine-readable report on stdout
   --max-pixels N             refuse larger images (default ${DEFAULT_MAX_PIXELS})
   --exif-orientation         apply EXIF orientation (HF does not)
-  --threads N                onnxruntime intra-op threads
+  --threads N                onnxruntime intra-op threads, 1 to ${MAX_THREADS} (default: onnxruntime's choice)
   --execution-provider EP    cpu (default), cuda or webgpu where this build has them (falls back to cpu)
   --verify size|sha256|none  check bundle files against the manifest (default size)
 `;
@@ -65,12 +66,6 @@ function parseFormats(value: string): SegmentFormat[] {
   return formats as SegmentFormat[];
 }
 
-function parseThreshold(value: string): number {
-  const t = Number(value);
-  if (!(t >= 0 && t <= 1)) throw new CliError('CLI_USAGE', `--threshold must be a number in [0, 1], got '${value}'.`);
-  return t;
-}
-
 function stack(tensors: readonly Tensor<'float32'>[], single: boolean): Tensor<'float32'> {
   if (single) return tensors[0]!;
   const first = tensors[0]!;
@@ -79,47 +74,44 @@ function stack(tensors: readonly Tensor<'float32'>[], single: boolean): Tensor<'
   return { type: 'float32', dims: [tensors.length, ...first.dims], data };
 }
 
+const optionTable = {
+  model: { type: 'string' },
+  example: { type: 'boolean', default: false },
+  prompt: { type: 'string', multiple: true },
+  'prompt-image': { type: 'string', multiple: true },
+  'prompt-mask': { type: 'string', multiple: true },
+  'prompt-box': { type: 'string', multiple: true },
+  'prompt-mode': { type: 'string', multiple: true },
+  'prompt-embedding': { type: 'string', multiple: true },
+  negative: { type: 'string', multiple: true },
+  out: { type: 'string', default: 'clipseg-out' },
+  format: { type: 'string', default: 'png' },
+  threshold: { type: 'string', default: '0.5' },
+  logits: { type: 'string' },
+  json: { type: 'boolean', default: false },
+  'max-pixels': { type: 'string' },
+  'exif-orientation': { type: 'boolean', default: false },
+  threads: { type: 'string' },
+  'execution-provider': { type: 'string' },
+  verify: { type: 'string', default: 'size' },
+} as const satisfies OptionTable;
+
 /** `clipseg segment`: images + prompts → masks. */
 export const segmentCommand: Command = {
   name: 'segment',
   summary: 'Segment images from text, image or embedding prompts',
   usage,
+  options: optionTable,
   async run(args, io: CliIO) {
     const { values, positionals, tokens } = withUsageErrors(() =>
-      parseArgs({
-        args: [...args],
-        allowPositionals: true,
-        strict: true,
-        tokens: true,
-        options: {
-          model: { type: 'string' },
-          example: { type: 'boolean', default: false },
-          prompt: { type: 'string', multiple: true },
-          'prompt-image': { type: 'string', multiple: true },
-          'prompt-mask': { type: 'string', multiple: true },
-          'prompt-box': { type: 'string', multiple: true },
-          'prompt-mode': { type: 'string', multiple: true },
-          'prompt-embedding': { type: 'string', multiple: true },
-          negative: { type: 'string', multiple: true },
-          out: { type: 'string', default: 'clipseg-out' },
-          format: { type: 'string', default: 'png' },
-          threshold: { type: 'string', default: '0.5' },
-          logits: { type: 'string' },
-          json: { type: 'boolean', default: false },
-          'max-pixels': { type: 'string' },
-          'exif-orientation': { type: 'boolean', default: false },
-          threads: { type: 'string' },
-          'execution-provider': { type: 'string' },
-          verify: { type: 'string', default: 'size' },
-        },
-      }),
+      parseArgs({ args: attachOptionValues(args, optionTable), allowPositionals: true, strict: true, tokens: true, options: optionTable }),
     );
     if (positionals.length === 0 && !values.example) throw new CliError('CLI_USAGE', 'Give at least one IMAGE, or --example.');
     const formats = parseFormats(values.format);
-    const threshold = parseThreshold(values.threshold);
+    const threshold = parseNumber(values.threshold, '--threshold', { min: 0, max: 1 });
     const verify = values.verify;
     if (verify !== 'size' && verify !== 'sha256' && verify !== 'none') throw new CliError('CLI_USAGE', `--verify must be size, sha256 or none, got '${verify}'.`);
-    const threads = positiveInt(values.threads, '--threads');
+    const threads = threadsOption(values.threads);
     const decode: DecodeImageOptions = { maxPixels: positiveInt(values['max-pixels'], '--max-pixels') ?? DEFAULT_MAX_PIXELS, applyExifOrientation: values['exif-orientation'] };
     const outDir = resolve(io.cwd, values.out);
     const logitsFile = values.logits === undefined ? undefined : resolve(io.cwd, values.logits);
@@ -160,7 +152,7 @@ export const segmentCommand: Command = {
         const result = await seg.segmentImage(image, pipelinePrompts);
         allLogits.push(result.logits);
         const out = await renderImageOutputs(stem, image, result, prompts, negatives.length, { formats, threshold });
-        for (const [name, bytes] of out.files) files.push([join(outDir, name), bytes]);
+        for (const [name, bytes] of out.files) files.push([joinInside(outDir, name, 'the output file name'), bytes]);
         reports.push({ image: positionals[values.example ? i - 1 : i] ?? 'example', width: image.width, height: image.height, prompts: out.prompts });
       }
       bar.update('writing outputs', 1);

@@ -1,5 +1,5 @@
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile, execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -44,6 +44,23 @@ describe('clipseg tokenize: usage errors', () => {
       rmSync(empty, { recursive: true });
     }
   });
+  it('refuses vocabulary files that are FIFOs or devices instead of reading them forever', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'clipseg-hostile-vocab-'));
+    try {
+      mkdirSync(join(dir, 'zero'));
+      symlinkSync('/dev/zero', join(dir, 'zero/vocab.json'));
+      writeFileSync(join(dir, 'zero/merges.txt'), '#version: 0.2\n');
+      mkdirSync(join(dir, 'fifo'));
+      execFileSync('mkfifo', [join(dir, 'fifo/tokenizer.json')]);
+      execFileSync('mkfifo', [join(dir, 'bpe.txt.gz')]);
+      for (const args of [['--model', join(dir, 'zero')], ['--model', join(dir, 'fifo')], ['--bpe', join(dir, 'bpe.txt.gz')]]) {
+        const r = await cli('tokenize', ...args, 'x');
+        expect(r.stderr, args.join(' ')).toMatch(/^error\[IO_NOT_A_FILE\]/);
+      }
+    } finally {
+      rmSync(dir, { recursive: true });
+    }
+  }, 10_000);
   it('prints help', async () => {
     expect((await cli('tokenize', '--help')).stdout).toMatch(/^Usage: clipseg tokenize/);
     expect((await cli('--help')).stdout).toMatch(/tokenize/);

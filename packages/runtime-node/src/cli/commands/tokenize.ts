@@ -1,11 +1,13 @@
 import { CLIPTokenizer, loadTokenizer, type CallOptions } from '@clipseg/core';
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { directoryFileSet } from '../../files/directory-file-set.js';
+import { MAX_VOCABULARY_BYTES } from '../../files/read-limits.js';
 import { CliError } from '../cli-error.js';
 import type { Command } from '../command.js';
-import { positiveInt, withUsageErrors } from '../parse-options.js';
+import { attachOptionValues, positiveInt, withUsageErrors, type OptionTable } from '../parse-options.js';
+import { readInputFile } from '../read-input.js';
 
 const usage = `Usage: clipseg tokenize (--model DIR | --bpe FILE) [options] TEXT...
 
@@ -25,27 +27,23 @@ Options:
   --cleanup MODE       fast (default, as HF tokenizer.json) | openai (html-unescape like OpenAI's CLIP)
 `;
 
+const optionTable = {
+  model: { type: 'string' },
+  bpe: { type: 'string' },
+  padding: { type: 'string', default: 'longest' },
+  'max-length': { type: 'string' },
+  'no-truncation': { type: 'boolean', default: false },
+  cleanup: { type: 'string', default: 'fast' },
+} as const satisfies OptionTable;
+
 /** `clipseg tokenize`: CLIP token ids and attention masks as JSON. */
 export const tokenizeCommand: Command = {
   name: 'tokenize',
   summary: 'Tokenize prompts with the CLIP BPE tokenizer and print input_ids / attention_mask as JSON',
   usage,
+  options: optionTable,
   async run(args, io) {
-    const { values, positionals } = withUsageErrors(() =>
-      parseArgs({
-        args: [...args],
-        allowPositionals: true,
-        strict: true,
-        options: {
-          model: { type: 'string' },
-          bpe: { type: 'string' },
-          padding: { type: 'string', default: 'longest' },
-          'max-length': { type: 'string' },
-          'no-truncation': { type: 'boolean', default: false },
-          cleanup: { type: 'string', default: 'fast' },
-        },
-      }),
-    );
+    const { values, positionals } = withUsageErrors(() => parseArgs({ args: attachOptionValues(args, optionTable), allowPositionals: true, strict: true, options: optionTable }));
     if (positionals.length === 0) throw new CliError('CLI_USAGE', 'Give at least one TEXT to tokenize.');
     if ((values.model === undefined) === (values.bpe === undefined)) {
       throw new CliError('CLI_USAGE', 'Give exactly one vocabulary: --model DIR or --bpe FILE.');
@@ -66,12 +64,7 @@ export const tokenizeCommand: Command = {
       tokenizer = await loadTokenizer(directoryFileSet(dir), { cleanup });
     } else {
       const file = resolve(io.cwd, values.bpe!);
-      let bytes: Uint8Array;
-      try {
-        bytes = new Uint8Array(await readFile(file));
-      } catch (error) {
-        throw new CliError('CLI_INPUT_NOT_FOUND', `Cannot read the BPE file ${file}: ${(error as Error).message}.`, { cause: error });
-      }
+      const bytes = await readInputFile(file, `the BPE file ${file}`, MAX_VOCABULARY_BYTES);
       tokenizer = await CLIPTokenizer.fromOpenAIBpe(bytes, { cleanup });
     }
     const options: CallOptions = {
