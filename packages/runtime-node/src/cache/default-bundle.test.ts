@@ -1,0 +1,38 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { isClipSegError } from '@clipseg/core';
+import { afterAll, describe, expect, it } from 'vitest';
+import { DEFAULT_BUNDLE_NAME, ensureDefaultBundle } from './default-bundle.js';
+
+const work = mkdtempSync(join(tmpdir(), 'clipseg-default-bundle-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+async function failure(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+    return 'none';
+  } catch (error) {
+    return isClipSegError(error) ? `${error.code}: ${error.message}` : `not typed: ${String(error)}`;
+  }
+}
+
+describe('ensureDefaultBundle', () => {
+  it('never replaces a cache folder that holds no bundle, and says to remove it', async () => {
+    const cache = join(work, 'junk');
+    const dir = join(cache, 'bundles', DEFAULT_BUNDLE_NAME);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'notes.txt'), 'mine');
+    expect(await failure(ensureDefaultBundle({ CLIPSEG_CACHE: cache }))).toMatch(/^IO_TARGET_EXISTS: .*holds no bundle; remove it/);
+    expect(readFileSync(join(dir, 'notes.txt'), 'utf8')).toBe('mine');
+  });
+
+  it('reports a cache bundle whose manifest.json is a FIFO as broken', async () => {
+    const cache = join(work, 'fifo');
+    const dir = join(cache, 'bundles', DEFAULT_BUNDLE_NAME);
+    mkdirSync(dir, { recursive: true });
+    execFileSync('mkfifo', [join(dir, 'manifest.json')]);
+    expect(await failure(ensureDefaultBundle({ CLIPSEG_CACHE: cache }))).toMatch(/^BUNDLE_MANIFEST_INVALID: .*broken bundle/);
+  });
+});
