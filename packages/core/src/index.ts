@@ -73,6 +73,7 @@ export type { TextCleanup } from './tokenizer/text-cleanup.js';
 export { TokenizerError } from './tokenizer/tokenizer-error.js';
 export type { TokenizerErrorCode } from './tokenizer/tokenizer-error.js';
 export { unescapeHtml } from './tokenizer/html-unescape.js';
+export { MAX_UNBROKEN_TEXT } from './tokenizer/text-pieces.js';
 
 // Byte sources
 export { bytesSource, checkByteRange } from './io/byte-source.js';
@@ -131,6 +132,8 @@ export type { EmbeddingPrompt, ImagePrompt, MixPart, MixPrompt, Prompt, TextProm
 export { BUNDLE_VERIFICATIONS } from './pipeline/bundle-files.js';
 export type { BundleVerification } from './pipeline/bundle-files.js';
 export type { PipelineStats } from './pipeline/pipeline-stats.js';
+export { PIPELINE_LIMITS } from './pipeline/pipeline-limits.js';
+export type { PipelineLimits } from './pipeline/pipeline-limits.js';
 
 // Hugging Face Hub protocol (runtime-agnostic; runtimes download and cache)
 export { HubError, describeErrorChain, hubAbortError } from './hub/hub-error.js';

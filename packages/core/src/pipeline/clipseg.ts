@@ -1,4 +1,4 @@
-import type { AbortSignalLike, Backend, Session, SessionInfo, SessionOptions } from '../backend/backend.js';
+import type { AbortSignalLike, Backend, Session, SessionInfo } from '../backend/backend.js';
 import type { BundleGraphName, BundleManifest } from '../bundle/bundle-manifest.js';
 import type { CLIPSegConfig } from '../config/clipseg-config.js';
 import type { ImageSize, ViTImageProcessorConfig } from '../config/preprocessor-config.js';
@@ -6,70 +6,32 @@ import { isClipSegError } from '../errors.js';
 import type { FileSet } from '../loading/file-set.js';
 import { createTensor, type Tensor } from '../tensor/tensor.js';
 import type { CLIPTokenizer } from '../tokenizer/clip-tokenizer.js';
-import { BUNDLE_VERIFICATIONS, throwIfAborted, type BundleVerification } from './bundle-files.js';
+import { runInBatches, sliceRows } from './batched-rows.js';
+import { throwIfAborted } from './bundle-files.js';
+import { checkLoadOptions, DEFAULT_TEXT_CACHE_SIZE, invalidOption, type CLIPSegLoadOptions, type PipelineCallOptions, type Prompts } from './clipseg-options.js';
 import { activationName, DECODER_CONDITION, DECODER_OUTPUT, float32Output, PROJECTOR_INPUT, PROJECTOR_OUTPUT, projectorActivationIndex, VISION_INPUT } from './graph-io.js';
 import { handleActivations, ImageHandle } from './image-handle.js';
 import type { ImageAdapter } from './image-adapter.js';
 import { createGraphSession, loadBundle, type EagerGraphName, type LoadBundleOptions } from './load-bundle.js';
 import { PipelineError } from './pipeline-error.js';
+import { PIPELINE_LIMITS, RUN_BATCH } from './pipeline-limits.js';
 import { createStats, type PipelineStats } from './pipeline-stats.js';
-import { parsePrompts, type Prompt } from './prompt.js';
+import { parsePrompts, type PromptCall } from './prompt.js';
 import { combineEmbeddings, planPrompts, type ImagePromptNode } from './prompt-plan.js';
 import { SegmentationResult } from './segmentation-result.js';
 import { TextEmbedder } from './text-embedder.js';
 
-/** Options of {@link CLIPSeg.load}. */
-export interface CLIPSegLoadOptions<I, M = I> {
-  /** How images are preprocessed, measured and engineered; needed for images and image prompts, not for text-only use. */
-  readonly images?: ImageAdapter<I, M>;
-  /** Passed to every `backend.createSession`. */
-  readonly sessionOptions?: SessionOptions;
-  /** How much to check the files against `manifest.json` (default `'size'`). */
-  readonly verify?: BundleVerification;
-  /** Distinct texts whose embedding is cached (least recently used evicted); default 256, 0 disables. */
-  readonly textCacheSize?: number;
-  /** Receives warnings (a text prompt truncated to the model's context …); ignored by default. */
-  readonly onWarning?: (message: string) => void;
-  /** Cancels loading; the promise then rejects with `PIPELINE_ABORTED`. */
-  readonly signal?: AbortSignalLike;
-}
-
-/** Options of the pipeline's methods. */
-export interface PipelineCallOptions {
-  /** Cancels the call, passed to every `session.run`; the promise then rejects with `PIPELINE_ABORTED`. */
-  readonly signal?: AbortSignalLike;
-}
-
-/** Prompts of one call: one prompt, or an array of them (at least one). */
-export type Prompts<I, M = I> = Prompt<I, M> | readonly Prompt<I, M>[];
-
-const DEFAULT_TEXT_CACHE_SIZE = 256;
-
-function invalidOption(message: string): PipelineError {
-  return new PipelineError('PIPELINE_INVALID_OPTIONS', message);
-}
-
-function checkLoadOptions(options: CLIPSegLoadOptions<unknown, unknown>): void {
-  if (typeof options !== 'object' || options === null) throw invalidOption('CLIPSeg.load options must be an object.');
-  if (options.verify !== undefined && !BUNDLE_VERIFICATIONS.includes(options.verify)) {
-    throw invalidOption(`verify must be one of ${BUNDLE_VERIFICATIONS.join(', ')}, got ${JSON.stringify(options.verify)}.`);
-  }
-  const size = options.textCacheSize;
-  if (size !== undefined && (!Number.isSafeInteger(size) || size < 0)) throw invalidOption(`textCacheSize must be an integer ≥ 0, got ${String(size)}.`);
-  if (options.onWarning !== undefined && typeof options.onWarning !== 'function') throw invalidOption('onWarning must be a function.');
-  const images = options.images;
-  if (images !== undefined && (typeof images?.preprocess !== 'function' || typeof images.size !== 'function')) {
-    throw invalidOption('images must be an ImageAdapter: an object with preprocess(images, config) and size(image) (see @clipseg/processor).');
-  }
-}
+export type { CLIPSegLoadOptions, PipelineCallOptions, Prompts } from './clipseg-options.js';
 
 /**
  * CLIPSeg segmentation over an ONNX bundle (see `@clipseg/convert`), on any {@link Backend}. `I` is the image
  * type and `M` the mask type of the injected {@link ImageAdapter}.
  *
- * Each call batches its work: all text prompts in one text_encoder run, all image prompts in one vision_encoder
- * and one image_projector run, then one decoder run for every prompt against the image's activations. Encode an
- * image once ({@link CLIPSeg.encodeImage}) and segment it with as many prompt sets as needed.
+ * Each call batches its work: the text prompts in text_encoder runs of up to 64, the image prompts in
+ * vision_encoder and image_projector runs of up to 8, then decoder runs of up to 16 prompts against the image's
+ * activations, assembled into one result (the same as one big run: rows never mix). A call takes at most
+ * `PIPELINE_LIMITS` prompts (256 for `segment`), so its memory stays bounded. Encode an image once
+ * ({@link CLIPSeg.encodeImage}) and segment it with as many prompt sets as needed.
  *
  * @example
  * ```ts
@@ -175,33 +137,46 @@ export class CLIPSeg<I = never, M = I> {
   }
 
   /**
-   * Encodes images in one vision_encoder run and splits the activations into one {@link ImageHandle} per image.
+   * Encodes images (vision_encoder runs of up to 8) and splits the activations into one {@link ImageHandle} per
+   * image. At most `PIPELINE_LIMITS.maxImagesPerCall` (64) images per call: each handle keeps its activations.
    *
-   * @throws {@link PipelineError} `PIPELINE_NO_IMAGE_ADAPTER`, `PIPELINE_ADAPTER_INVALID`, `PIPELINE_DISPOSED`,
-   *   `PIPELINE_ABORTED`; backend errors
+   * @throws {@link PipelineError} `PIPELINE_TOO_MANY_IMAGES`, `PIPELINE_NO_IMAGE_ADAPTER`, `PIPELINE_ADAPTER_INVALID`,
+   *   `PIPELINE_DISPOSED`, `PIPELINE_ABORTED`; backend errors
    */
   async encodeImages(images: readonly I[], options: PipelineCallOptions = {}): Promise<ImageHandle[]> {
     this.#checkLive(options.signal);
     if (!Array.isArray(images)) throw invalidOption('encodeImages() takes an array of images.');
     if (images.length === 0) return [];
+    const max = PIPELINE_LIMITS.maxImagesPerCall;
+    if (images.length > max) {
+      throw new PipelineError(
+        'PIPELINE_TOO_MANY_IMAGES',
+        `encodeImages() got ${images.length} images, more than the ${max} one call takes (PIPELINE_LIMITS.maxImagesPerCall: each handle keeps its image's activations). Encode them in calls of at most ${max}, disposing handles you are done with.`,
+        { details: { count: images.length, max } },
+      );
+    }
     const adapter = this.#adapter();
     const sizes = images.map((image, i) => this.#imageSize(adapter, image, i));
     const count = this.config.extract_layers.length;
     const names = Array.from({ length: count }, (_, i) => activationName(i));
-    const outputs = await this.#runVision(images, names, options.signal);
     const perImage = images.map(() => [] as Tensor<'float32'>[]);
-    for (const name of names) {
-      const tensor = float32Output(outputs, 'vision_encoder', name, [images.length, undefined, undefined]);
-      const [, tokens, width] = tensor.dims as [number, number, number];
-      const size = tokens * width;
-      perImage.forEach((list, i) => list.push(createTensor('float32', [1, tokens, width], tensor.data.slice(i * size, (i + 1) * size))));
+    for (let start = 0; start < images.length; start += RUN_BATCH.vision) {
+      const batch = images.slice(start, start + RUN_BATCH.vision);
+      const outputs = await this.#runVision(batch, names, options.signal);
+      for (const name of names) {
+        const tensor = float32Output(outputs, 'vision_encoder', name, [batch.length, undefined, undefined]);
+        const [, tokens, width] = tensor.dims as [number, number, number];
+        const size = tokens * width;
+        batch.forEach((_, i) => perImage[start + i]!.push(createTensor('float32', [1, tokens, width], tensor.data.slice(i * size, (i + 1) * size))));
+      }
     }
     return perImage.map((activations, i) => new ImageHandle(this.#owner, sizes[i]!, activations));
   }
 
   /**
-   * Segments an encoded image with the given prompts: texts, example images, embeddings and mixes, batched as
-   * the class description says, then one decoder run.
+   * Segments an encoded image with the given prompts (at most `PIPELINE_LIMITS.maxSegmentPrompts`, 256): texts,
+   * example images, embeddings and mixes, batched as the class description says, then decoder runs of up to 16
+   * prompts whose logits are assembled into one result.
    *
    * @throws {@link PipelineError} `PIPELINE_HANDLE_DISPOSED`, `PIPELINE_HANDLE_FOREIGN`, the prompt errors of
    *   {@link CLIPSeg.embed}, `PIPELINE_OUTPUT_INVALID`, `PIPELINE_DISPOSED`, `PIPELINE_ABORTED`; backend errors
@@ -209,20 +184,22 @@ export class CLIPSeg<I = never, M = I> {
   async segment(handle: ImageHandle, prompts: Prompts<I, M>, options: PipelineCallOptions = {}): Promise<SegmentationResult> {
     this.#checkLive(options.signal);
     handleActivations(handle, this.#owner);
-    const conditional = await this.#conditionalEmbeddings(prompts, options.signal);
+    const conditional = await this.#conditionalEmbeddings(prompts, 'segment', options.signal);
     const activations = handleActivations(handle, this.#owner);
-    const count = conditional.dims[0]!;
-    const feeds: Record<string, Tensor> = { [DECODER_CONDITION]: conditional };
-    activations.forEach((tensor, i) => (feeds[activationName(i)] = tensor));
-    const outputs = await this.#run('decoder', feeds, [DECODER_OUTPUT], options.signal);
-    const logits = float32Output(outputs, 'decoder', DECODER_OUTPUT, [count, undefined, undefined]);
+    const logits = await runInBatches(conditional.dims[0]!, RUN_BATCH.decoder, 'decoder', async (start, end) => {
+      const rows = start === 0 && end === conditional.dims[0] ? conditional : sliceRows(conditional, start, end);
+      const feeds: Record<string, Tensor> = { [DECODER_CONDITION]: rows };
+      activations.forEach((tensor, i) => (feeds[activationName(i)] = tensor));
+      const outputs = await this.#run('decoder', feeds, [DECODER_OUTPUT], options.signal);
+      return float32Output(outputs, 'decoder', DECODER_OUTPUT, [end - start, undefined, undefined]);
+    });
     return new SegmentationResult(logits, conditional, handle.imageSize, handle.id);
   }
 
   /** Encodes `image`, segments it and disposes the handle: {@link CLIPSeg.encodeImage} + {@link CLIPSeg.segment}. */
   async segmentImage(image: I, prompts: Prompts<I, M>, options: PipelineCallOptions = {}): Promise<SegmentationResult> {
     this.#checkLive(options.signal);
-    parsePrompts(prompts, this.config.projection_dim); // refuse bad prompts before running the vision tower
+    parsePrompts(prompts, this.config.projection_dim, 'segment'); // refuse bad prompts before running the vision tower
     const handle = await this.encodeImage(image, options);
     try {
       return await this.segment(handle, prompts, options);
@@ -232,15 +209,16 @@ export class CLIPSeg<I = never, M = I> {
   }
 
   /**
-   * The conditional embeddings of the prompts, float32 `[prompts, projection_dim]`: what the decoder is given.
+   * The conditional embeddings of the prompts (at most `PIPELINE_LIMITS.maxEmbedPrompts`, 4096), float32
+   * `[prompts, projection_dim]`: what the decoder is given.
    *
-   * @throws {@link PipelineError} `PIPELINE_EMPTY_PROMPTS`, `PIPELINE_EMPTY_PROMPT`, `PIPELINE_PROMPT_INVALID`,
+   * @throws {@link PipelineError} `PIPELINE_EMPTY_PROMPTS`, `PIPELINE_TOO_MANY_PROMPTS`, `PIPELINE_EMPTY_PROMPT`, `PIPELINE_PROMPT_INVALID`,
    *   `PIPELINE_EMBEDDING_SIZE`, `PIPELINE_NO_IMAGE_ADAPTER`, `PIPELINE_NO_ENGINEER`, `PIPELINE_DISPOSED`,
    *   `PIPELINE_ABORTED`; backend errors
    */
   async embed(prompts: Prompts<I, M>, options: PipelineCallOptions = {}): Promise<Tensor<'float32'>> {
     this.#checkLive(options.signal);
-    return this.#conditionalEmbeddings(prompts, options.signal);
+    return this.#conditionalEmbeddings(prompts, 'embed', options.signal);
   }
 
   /**
@@ -258,9 +236,9 @@ export class CLIPSeg<I = never, M = I> {
     return this.#disposing;
   }
 
-  async #conditionalEmbeddings(prompts: Prompts<I, M>, signal: AbortSignalLike | undefined): Promise<Tensor<'float32'>> {
+  async #conditionalEmbeddings(prompts: Prompts<I, M>, call: PromptCall, signal: AbortSignalLike | undefined): Promise<Tensor<'float32'>> {
     const dim = this.config.projection_dim;
-    const nodes = parsePrompts<I, M>(prompts, dim);
+    const nodes = parsePrompts<I, M>(prompts, dim, call);
     const plan = planPrompts(nodes);
     if (plan.images.length > 0) this.#adapter();
     const missingEngineer = plan.images.find((p) => p.mode !== 'none') !== undefined && typeof this.#images?.engineer !== 'function';
@@ -278,19 +256,24 @@ export class CLIPSeg<I = never, M = I> {
 
   async #embedImages(prompts: readonly ImagePromptNode<I, M>[], signal: AbortSignalLike | undefined): Promise<Map<ImagePromptNode<I, M>, Float32Array>> {
     const adapter = this.#adapter();
-    const engineered: I[] = [];
-    for (const p of prompts) {
-      if (p.mode === 'none') engineered.push(p.image);
-      else engineered.push(await adapter.engineer!(p.image, { mask: p.mask, box: p.box, mode: p.mode }));
-      this.#checkLive(signal);
-    }
     const k = projectorActivationIndex(this.config.extract_layers);
-    const vision = await this.#runVision(engineered, [activationName(k)], signal);
-    const hidden = float32Output(vision, 'vision_encoder', activationName(k), [prompts.length, undefined, undefined]);
-    const projected = await this.#run('image_projector', { [PROJECTOR_INPUT]: hidden }, [PROJECTOR_OUTPUT], signal);
     const dim = this.config.projection_dim;
-    const embeds = float32Output(projected, 'image_projector', PROJECTOR_OUTPUT, [prompts.length, dim]);
-    return new Map(prompts.map((p, i) => [p, embeds.data.slice(i * dim, (i + 1) * dim)]));
+    const embeddings = new Map<ImagePromptNode<I, M>, Float32Array>();
+    for (let start = 0; start < prompts.length; start += RUN_BATCH.vision) {
+      const batch = prompts.slice(start, start + RUN_BATCH.vision);
+      const engineered: I[] = [];
+      for (const p of batch) {
+        if (p.mode === 'none') engineered.push(p.image);
+        else engineered.push(await adapter.engineer!(p.image, { mask: p.mask, box: p.box, mode: p.mode }));
+        this.#checkLive(signal);
+      }
+      const vision = await this.#runVision(engineered, [activationName(k)], signal);
+      const hidden = float32Output(vision, 'vision_encoder', activationName(k), [batch.length, undefined, undefined]);
+      const projected = await this.#run('image_projector', { [PROJECTOR_INPUT]: hidden }, [PROJECTOR_OUTPUT], signal);
+      const embeds = float32Output(projected, 'image_projector', PROJECTOR_OUTPUT, [batch.length, dim]);
+      batch.forEach((p, i) => embeddings.set(p, embeds.data.slice(i * dim, (i + 1) * dim)));
+    }
+    return embeddings;
   }
 
   async #runVision(images: readonly I[], fetches: readonly string[], signal: AbortSignalLike | undefined): Promise<Record<string, Tensor>> {

@@ -8,6 +8,8 @@ import { ClipSegError } from '../errors.js';
  * - `PIPELINE_INVALID_OPTIONS` — a bad option or argument (unknown `verify` mode, index out of range …).
  * - `PIPELINE_EMPTY_PROMPTS` — a call with no prompts at all.
  * - `PIPELINE_EMPTY_PROMPT` — an empty or white-space-only text prompt.
+ * - `PIPELINE_TOO_MANY_PROMPTS` — more prompts (or mix parts) than one call takes (`PIPELINE_LIMITS`); split the call.
+ * - `PIPELINE_TOO_MANY_IMAGES` — more images than one `encodeImages` call takes (`PIPELINE_LIMITS`); split the call.
  * - `PIPELINE_PROMPT_INVALID` — a prompt that is not one of the accepted shapes (or a bad mix, box or mode).
  * - `PIPELINE_EMBEDDING_SIZE` — an embedding prompt whose length is not `projection_dim`.
  * - `PIPELINE_HANDLE_DISPOSED` — an {@link ImageHandle} used after `dispose()`.
@@ -25,6 +27,8 @@ export type PipelineErrorCode =
   | 'PIPELINE_INVALID_OPTIONS'
   | 'PIPELINE_EMPTY_PROMPTS'
   | 'PIPELINE_EMPTY_PROMPT'
+  | 'PIPELINE_TOO_MANY_PROMPTS'
+  | 'PIPELINE_TOO_MANY_IMAGES'
   | 'PIPELINE_PROMPT_INVALID'
   | 'PIPELINE_EMBEDDING_SIZE'
   | 'PIPELINE_HANDLE_DISPOSED'

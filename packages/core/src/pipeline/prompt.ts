@@ -1,6 +1,7 @@
 import type { Box, VisualPromptMode } from './image-adapter.js';
 import { DEFAULT_VISUAL_PROMPT_MODE, VISUAL_PROMPT_MODES, isVisualPromptMode } from './image-adapter.js';
 import { PipelineError } from './pipeline-error.js';
+import { PIPELINE_LIMITS } from './pipeline-limits.js';
 
 /** A text prompt as an object; same as passing the string. */
 export interface TextPrompt {
@@ -147,7 +148,21 @@ function parseEmbedding(value: unknown, path: string, projectionDim: number): Pr
   return { kind: 'embedding', values };
 }
 
-function parseMix<I, M>(value: unknown, path: string, projectionDim: number, depth: number): PromptNode<I, M> {
+/** Counts the prompt nodes of one call (mix parts included) against `PIPELINE_LIMITS.maxPromptParts`. */
+interface PartCounter {
+  count: number;
+}
+
+function tooManyParts(path: string): PipelineError {
+  const max = PIPELINE_LIMITS.maxPromptParts;
+  return new PipelineError(
+    'PIPELINE_TOO_MANY_PROMPTS',
+    `${path}: this call resolves more than ${max} prompts counting every part of every mix, the most one call takes (PIPELINE_LIMITS.maxPromptParts). Split the prompts over several calls, or use smaller mixes.`,
+    { details: { path, max } },
+  );
+}
+
+function parseMix<I, M>(value: unknown, path: string, projectionDim: number, depth: number, counter: PartCounter): PromptNode<I, M> {
   if (!Array.isArray(value) || value.length === 0) throw invalid(path, `mix must be a non-empty array of { prompt, weight }, got ${describe(value)}.`);
   if (depth >= MAX_MIX_DEPTH) throw invalid(path, `mixes nest deeper than ${MAX_MIX_DEPTH} levels (a cycle?). Flatten the mix.`);
   const parts = value.map((item: unknown, i) => {
@@ -160,13 +175,14 @@ function parseMix<I, M>(value: unknown, path: string, projectionDim: number, dep
     if (Math.abs(part.weight) > MAX_MIX_WEIGHT) {
       throw invalid(`${at}.weight`, `must be between -${MAX_MIX_WEIGHT} and ${MAX_MIX_WEIGHT}, got ${describe(part.weight)}; larger weights overflow the embedding. Scale the weights down.`);
     }
-    return { node: parseNode<I, M>(part.prompt, `${at}.prompt`, projectionDim, depth + 1), weight: part.weight };
+    return { node: parseNode<I, M>(part.prompt, `${at}.prompt`, projectionDim, depth + 1, counter), weight: part.weight };
   });
   if (parts.every((p) => p.weight === 0)) throw invalid(path, 'every weight is 0, so the mix would be a zero embedding. Give at least one part a non-zero weight.');
   return { kind: 'mix', parts };
 }
 
-function parseNode<I, M>(value: unknown, path: string, projectionDim: number, depth: number): PromptNode<I, M> {
+function parseNode<I, M>(value: unknown, path: string, projectionDim: number, depth: number, counter: PartCounter): PromptNode<I, M> {
+  if (++counter.count > PIPELINE_LIMITS.maxPromptParts) throw tooManyParts(path);
   if (typeof value === 'string') return parseText(value, path);
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw invalid(path, `a prompt is a string or one of { text }, { image, mask?, box?, mode? }, { embedding }, { mix }; got ${describe(value)}.`);
@@ -192,19 +208,33 @@ function parseNode<I, M>(value: unknown, path: string, projectionDim: number, de
     case 'embedding':
       return parseEmbedding(o.embedding, `${path}.embedding`, projectionDim);
     case 'mix':
-      return parseMix<I, M>(o.mix, `${path}.mix`, projectionDim, depth);
+      return parseMix<I, M>(o.mix, `${path}.mix`, projectionDim, depth, counter);
   }
 }
 
+/** Which call the prompts are for: `segment` returns a logits map per prompt, `embed` only an embedding. @internal */
+export type PromptCall = 'segment' | 'embed';
+
 /**
- * Validates the prompts of one call (one prompt or an array).
+ * Validates the prompts of one call (one prompt or an array), refusing more than the call takes
+ * (`PIPELINE_LIMITS.maxSegmentPrompts` or `maxEmbedPrompts`, and `maxPromptParts` through mixes) before any work.
  *
- * @throws {@link PipelineError} `PIPELINE_EMPTY_PROMPTS`, `PIPELINE_EMPTY_PROMPT`, `PIPELINE_PROMPT_INVALID` or
- *   `PIPELINE_EMBEDDING_SIZE`, naming the prompt's path (`prompts[2].mix[0].prompt`).
+ * @throws {@link PipelineError} `PIPELINE_EMPTY_PROMPTS`, `PIPELINE_TOO_MANY_PROMPTS`, `PIPELINE_EMPTY_PROMPT`,
+ *   `PIPELINE_PROMPT_INVALID` or `PIPELINE_EMBEDDING_SIZE`, naming the prompt's path (`prompts[2].mix[0].prompt`).
  * @internal
  */
-export function parsePrompts<I, M>(prompts: unknown, projectionDim: number): PromptNode<I, M>[] {
+export function parsePrompts<I, M>(prompts: unknown, projectionDim: number, call: PromptCall): PromptNode<I, M>[] {
   const list: readonly unknown[] = Array.isArray(prompts) ? prompts : [prompts];
   if (list.length === 0) throw new PipelineError('PIPELINE_EMPTY_PROMPTS', 'No prompts were given; pass at least one text, image, embedding or mix prompt.');
-  return list.map((p, i) => parseNode<I, M>(p, Array.isArray(prompts) ? `prompts[${i}]` : 'prompt', projectionDim, 0));
+  const max = call === 'segment' ? PIPELINE_LIMITS.maxSegmentPrompts : PIPELINE_LIMITS.maxEmbedPrompts;
+  if (list.length > max) {
+    const why = call === 'segment' ? 'each prompt gets its own logits map, all held in the result' : 'all embeddings are computed and held at once';
+    throw new PipelineError(
+      'PIPELINE_TOO_MANY_PROMPTS',
+      `This ${call} call has ${list.length} prompts, more than the ${max} one call takes (PIPELINE_LIMITS.${call === 'segment' ? 'maxSegmentPrompts' : 'maxEmbedPrompts'}: ${why}). Split them into calls of at most ${max} (prompts.slice(0, ${max}), prompts.slice(${max}, ${2 * max}) …), using each result before the next call.`,
+      { details: { call, count: list.length, max } },
+    );
+  }
+  const counter: PartCounter = { count: 0 };
+  return list.map((p, i) => parseNode<I, M>(p, Array.isArray(prompts) ? `prompts[${i}]` : 'prompt', projectionDim, 0, counter));
 }

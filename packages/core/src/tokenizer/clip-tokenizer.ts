@@ -3,9 +3,10 @@ import { BytePairEncoder } from './bpe.js';
 import { UNICODE_TO_BYTE } from './byte-unicode.js';
 import { gunzip, isGzip } from './gunzip.js';
 import { LruCache } from './lru-cache.js';
-import { cleanOpenAI, literalAlternation, normalizeFast, openAIWordPattern, pythonStrip, splitWordsFast, splitWordsOpenAI } from './text-cleanup.js';
+import { literalAlternation, normalizeFast, openAIWordPattern, pythonStrip, splitWordsFast, splitWordsOpenAI } from './text-cleanup.js';
 import type { TextCleanup } from './text-cleanup.js';
 import { TokenizerError } from './tokenizer-error.js';
+import { openAIPieces, textPieces } from './text-pieces.js';
 import type { AddedToken, TokenizerFiles } from './tokenizer-files.js';
 import { parseMergesText, parseOpenAIBpeText, parseTokenizerJson, parseVocab } from './tokenizer-files.js';
 import { decodeUtf8, pushUtf8 } from './utf8.js';
@@ -53,6 +54,7 @@ export interface DecodeOptions {
 const DEFAULT_BOS = '<|startoftext|>';
 const DEFAULT_EOS = '<|endoftext|>';
 const END_OF_WORD_RUN = /<\/w>/g;
+const HAS_WHITE_SPACE = /\p{White_Space}/u;
 
 function invalidOption(message: string): TokenizerError {
   return new TokenizerError('TOKENIZER_INVALID_OPTION', message);
@@ -95,6 +97,8 @@ export class CLIPTokenizer {
   readonly #rawSpecials: RegExp | undefined;
   readonly #normalizedSpecials: RegExp | undefined;
   readonly #openAIWords: RegExp | undefined;
+  /** Texts may be read piece by piece (no added token contains white space; see `textPieces`). */
+  readonly #piecewise: boolean;
 
   private constructor(files: TokenizerFiles, options: CLIPTokenizerOptions = {}) {
     if (typeof options !== 'object' || options === null) throw invalidOption('options must be an object.');
@@ -134,6 +138,7 @@ export class CLIPTokenizer {
     this.#normalizedSpecials = literalAlternation(added.filter((t) => t.normalized).map((t) => normalizeFast(t.content)));
     for (const token of added) if (token.normalized) this.#specialIds.set(normalizeFast(token.content), token.id);
     this.#openAIWords = cleanup === 'openai' ? openAIWordPattern(added.map((t) => t.content)) : undefined;
+    this.#piecewise = !added.some((t) => HAS_WHITE_SPACE.test(t.content) || HAS_WHITE_SPACE.test(normalizeFast(t.content)));
   }
 
   /**
@@ -176,18 +181,26 @@ export class CLIPTokenizer {
    * Token ids of `text`: `[bos, …, eos]` unless `addSpecialTokens` is false.
    * Not truncated unless `truncation` is set.
    *
-   * @throws {@link TokenizerError} `TOKENIZER_INVALID_INPUT` when `text` is not a string
+   * With `truncation`, only as much of the text is read as its kept tokens need (piece by piece, cut after white
+   * space; the ids are exactly those of tokenizing the whole text and truncating), so a text of any length costs
+   * about the same. Without it, the work and the ids grow with the text.
+   *
+   * @throws {@link TokenizerError} `TOKENIZER_INVALID_INPUT` when `text` is not a string,
+   *   `TOKENIZER_INPUT_TOO_LONG` when the part of the text that must be read has more than `MAX_UNBROKEN_TEXT`
+   *   (262 144) characters in a row without white space
    */
   encode(text: string, options: EncodeOptions = {}): number[] {
     if (typeof text !== 'string') {
       throw new TokenizerError('TOKENIZER_INVALID_INPUT', `encode() takes a string, got ${text === null ? 'null' : typeof text}.`);
     }
     const addSpecialTokens = options.addSpecialTokens ?? true;
+    const truncation = options.truncation === true;
+    const maxLength = truncation ? checkInteger('maxLength', options.maxLength ?? this.modelMaxLength, addSpecialTokens ? 2 : 1) : 0;
     const ids: number[] = addSpecialTokens ? [this.bosTokenId] : [];
-    this.#encodeInto(text, ids);
+    // Enough ids to decide the truncated result: the first maxLength - 1 (then end-of-text), or maxLength.
+    this.#encodeInto(text, ids, truncation ? (addSpecialTokens ? maxLength - 1 : maxLength) : Number.POSITIVE_INFINITY);
     if (addSpecialTokens) ids.push(this.eosTokenId);
-    if (options.truncation === true) {
-      const maxLength = checkInteger('maxLength', options.maxLength ?? this.modelMaxLength, addSpecialTokens ? 2 : 1);
+    if (truncation) {
       if (ids.length > maxLength) {
         ids.length = addSpecialTokens ? maxLength - 1 : maxLength;
         if (addSpecialTokens) ids.push(this.eosTokenId);
@@ -281,16 +294,25 @@ export class CLIPTokenizer {
     return { inputIds, attentionMask };
   }
 
-  #encodeInto(text: string, out: number[]): void {
+  /** Appends the ids of `text` to `out`, reading it piece by piece and stopping once `out` has `limit` ids. */
+  #encodeInto(text: string, out: number[], limit: number): void {
+    const whole = !this.#piecewise;
     if (this.#openAIWords !== undefined) {
-      for (const word of splitWordsOpenAI(cleanOpenAI(text), this.#openAIWords)) {
-        const special = this.#specialIds.get(word);
-        if (special !== undefined) out.push(special);
-        else this.#pushWord(word, out);
+      for (const cleaned of openAIPieces(text, whole)) {
+        for (const word of splitWordsOpenAI(cleaned, this.#openAIWords)) {
+          const special = this.#specialIds.get(word);
+          if (special !== undefined) out.push(special);
+          else this.#pushWord(word, out);
+        }
+        if (out.length >= limit) return;
       }
       return;
     }
-    this.#splitSpecials(text, this.#rawSpecials, out, (section) => this.#encodeSection(section, out));
+    for (const [start, end] of textPieces(text, 0, whole)) {
+      const piece = start === 0 && end === text.length ? text : text.slice(start, end);
+      this.#splitSpecials(piece, this.#rawSpecials, out, (section) => this.#encodeSection(section, out));
+      if (out.length >= limit) return;
+    }
   }
 
   /** Normalizes one stretch of text between raw special tokens and encodes it. */

@@ -33,6 +33,23 @@ const FAST_WORDS = /'s|'t|'re|'ve|'m|'ll|'d|\p{L}+|\p{N}|[^\p{White_Space}\p{L}\
 // eslint-disable-next-line no-control-regex -- U+001C…U+001F are what Python's strip() removes
 const PY_STRIP = /^[\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+|[\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/gu;
 
+/** One UTF-16 code unit of {@link PY_STRIP}'s set (all its characters are in the BMP). */
+export function isPythonSpace(code: number): boolean {
+  return (
+    (code >= 0x09 && code <= 0x0d) ||
+    (code >= 0x1c && code <= 0x20) ||
+    code === 0x85 ||
+    code === 0xa0 ||
+    code === 0x1680 ||
+    (code >= 0x2000 && code <= 0x200a) ||
+    code === 0x2028 ||
+    code === 0x2029 ||
+    code === 0x202f ||
+    code === 0x205f ||
+    code === 0x3000
+  );
+}
+
 function isAscii(text: string): boolean {
   for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0x7f) return false;
   return true;
@@ -60,13 +77,36 @@ export function pythonStrip(text: string): string {
   return text.replace(PY_STRIP, '');
 }
 
+/** Python's `str.lstrip()` with no argument (linear, however long the white space). */
+export function pythonLStrip(text: string): string {
+  let start = 0;
+  while (start < text.length && isPythonSpace(text.charCodeAt(start))) start++;
+  return start === 0 ? text : text.slice(start);
+}
+
+/** Python's `str.rstrip()` with no argument (linear, however long the white space). */
+export function pythonRStrip(text: string): string {
+  let end = text.length;
+  while (end > 0 && isPythonSpace(text.charCodeAt(end - 1))) end--;
+  return end === text.length ? text : text.slice(0, end);
+}
+
+/** Every `White_Space` run → one space. */
+export function collapseWhiteSpace(text: string): string {
+  return text.replace(WHITE_SPACE_RUN, ' ');
+}
+
+/** OpenAI's `basic_clean` without ftfy: Python's `html.unescape`, twice. */
+export function unescapeOpenAI(text: string): string {
+  return unescapeHtml(unescapeHtml(text));
+}
+
 /**
  * OpenAI's `whitespace_clean(basic_clean(text)).lower()` with `ftfy.fix_text`
  * left out: `html.unescape` twice, strip, `\s+` → ' ', strip, lower-case.
  */
 export function cleanOpenAI(text: string): string {
-  const unescaped = unescapeHtml(unescapeHtml(text));
-  return pythonStrip(pythonStrip(unescaped).replace(WHITE_SPACE_RUN, ' ')).toLowerCase();
+  return pythonStrip(collapseWhiteSpace(pythonStrip(unescapeOpenAI(text)))).toLowerCase();
 }
 
 /**

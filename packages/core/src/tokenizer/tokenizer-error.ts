@@ -10,6 +10,7 @@ import { ClipSegError } from '../errors.js';
  * - `TOKENIZER_MISSING_SPECIAL_TOKEN`: the begin / end-of-text token is not in the vocabulary.
  * - `TOKENIZER_INVALID_OPTION`: an option has the wrong type or range.
  * - `TOKENIZER_INVALID_INPUT`: `encode` / `call` / `decode` got something other than text or ids.
+ * - `TOKENIZER_INPUT_TOO_LONG`: the text has a stretch without white space longer than the tokenizer reads at once.
  * - `TOKENIZER_UNSUPPORTED`: the file describes a tokenizer this CLIP implementation cannot reproduce, or the runtime lacks a needed global.
  */
 export type TokenizerErrorCode =
@@ -20,6 +21,7 @@ export type TokenizerErrorCode =
   | 'TOKENIZER_MISSING_SPECIAL_TOKEN'
   | 'TOKENIZER_INVALID_OPTION'
   | 'TOKENIZER_INVALID_INPUT'
+  | 'TOKENIZER_INPUT_TOO_LONG'
   | 'TOKENIZER_UNSUPPORTED';
 
 /** The CLIP tokenizer files or a call's arguments are unusable; `code` says which. */
