@@ -21,6 +21,8 @@ export { cmykToRgb } from './image/cmyk-to-rgb.js';
 // Decoding (formats whose Pillow reading no runtime codec reproduces)
 export { decodeBmp, isBmp } from './decode/decode-bmp.js';
 export { decodeGif, isGif } from './decode/decode-gif.js';
+export { decodePng, isPng, readPngHeader } from './decode/decode-png.js';
+export type { Inflate, PngHeader } from './decode/decode-png.js';
 export { DEFAULT_DECODE_MAX_PIXELS, ImageDecodeError } from './decode/image-decode-error.js';
 export type { DecodeOptions, ImageDecodeErrorCode } from './decode/image-decode-error.js';
 
