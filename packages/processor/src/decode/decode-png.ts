@@ -97,7 +97,7 @@ export async function decodePng(bytes: Uint8Array, inflate: Inflate, options: De
     const [pw, ph] = sizes[p]!;
     if (pw <= 0 || ph <= 0) return;
     const stride = rowBytes(pw);
-    let previous = new Uint8Array(stride);
+    let previous: Uint8Array = new Uint8Array(stride);
     for (let y = 0; y < ph; y++) {
       const row = unfilter(raw, offset, stride, bpp, previous, malformed);
       offset += 1 + stride;
