@@ -1,6 +1,7 @@
 import { applyExifOrientation, checkRasterImage, type RasterImage } from '@clipseg/processor';
 import { fetchBytes, type FetchBytesOptions } from '../loading/fetch-bytes.js';
 import { WebLoadError } from '../errors/web-load-error.js';
+import { decodeBuiltIn, isBuiltInFormat } from './built-in-decode.js';
 import { createSurface } from './canvas-surface.js';
 import { inverseOrientation, jpegExifOrientation } from './exif-orientation.js';
 import { WebImageError } from './web-image-error.js';
@@ -87,12 +88,18 @@ function readPixels(source: CanvasImageSource, width: number, height: number, wh
 
 async function decodeBytes(blob: Blob, bytes: Uint8Array | undefined, what: string, options: WebDecodeImageOptions): Promise<RasterImage> {
   if (blob.size === 0) throw new WebImageError('WEB_IMAGE_EMPTY', `${what} is empty (0 bytes), not an image.`);
+  if (isBuiltInFormat(bytes ?? new Uint8Array(await blob.slice(0, 8).arrayBuffer()))) {
+    const image = await decodeBuiltIn(bytes ?? new Uint8Array(await blob.arrayBuffer()), what, options.maxPixels ?? DEFAULT_MAX_PIXELS);
+    checkRasterImage(image);
+    // As for canvas reads: an 8-bit RGBA image that is opaque everywhere comes back RGB.
+    return image.channels === 4 && image.data instanceof Uint8Array ? fromRgba(image.data, image.width, image.height) : image;
+  }
   let bitmap: ImageBitmap;
   try {
     // No colour management and no premultiplication: the stored samples, as Pillow reads them.
     bitmap = await createImageBitmap(blob, { colorSpaceConversion: 'none', premultiplyAlpha: 'none' });
   } catch (error) {
-    throw new WebImageError('WEB_IMAGE_UNREADABLE', `${what} is not an image this browser can decode (${error instanceof Error ? error.message : String(error)}). Use PNG, JPEG, WebP or GIF.`, {
+    throw new WebImageError('WEB_IMAGE_UNREADABLE', `${what} is not an image this browser can decode (${error instanceof Error ? error.message : String(error)}). Use PNG, JPEG, WebP, GIF or BMP.`, {
       cause: error,
     });
   }
@@ -110,11 +117,14 @@ async function decodeBytes(blob: Blob, bytes: Uint8Array | undefined, what: stri
 }
 
 /**
- * Decodes an image in the browser into the {@link RasterImage} that `@clipseg/processor` and the pipeline take.
- * Encoded images go through `createImageBitmap` with colour management and premultiplication off, so a PNG
- * gives exactly its stored samples (as Pillow does) and a JPEG what the browser's decoder gives (which can differ
- * from libjpeg-turbo by a step). Opaque images come back RGB, others RGBA (alpha not applied, as Pillow's
- * `convert('RGB')` ignores it). Works in pages and workers.
+ * Decodes an image in the browser into the {@link RasterImage} that `@clipseg/processor` and the pipeline take,
+ * so that `toRgb` of it is Pillow 9.4's `Image.open(p).convert('RGB')`, as HF's processor sees it. PNG, GIF and
+ * BMP bytes go through `@clipseg/processor`'s Pillow-exact decoders (16-bit samples kept, alpha not premultiplied,
+ * GIF transparency keeping its palette colour); other encoded images (JPEG, WebP, AVIF) through
+ * `createImageBitmap` with colour management and premultiplication off, so embedded ICC profiles are ignored as
+ * Pillow ignores them (see the README for the residual differences: CMYK JPEGs, WebP with alpha). Already decoded
+ * sources (`<img>`, canvases, `ImageData` …) are read as the browser has them. Opaque canvas reads come back RGB,
+ * others RGBA (alpha not applied, as Pillow's `convert('RGB')` ignores it). Works in pages and workers.
  *
  * @example
  * ```ts
