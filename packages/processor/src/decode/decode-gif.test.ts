@@ -39,8 +39,9 @@ describe('decodeGif on malformed files', () => {
   it('refuses an LZW code that is not yet in the table', () => {
     const bytes = good.slice();
     const start = bytes.indexOf(0x2c, 13 + 48) + 10; // after the image descriptor: the code size, then sub-blocks
-    bytes.fill(0xff, start + 2, start + 2 + bytes[start + 1]!); // every code 31 (5 bits) or more: past the table
-    expect(() => decodeGif(bytes)).toThrow(expect.objectContaining({ code: 'DECODE_MALFORMED' }));
+    expect(bytes[start]).toBe(8); // 9-bit codes at first
+    bytes.fill(0xff, start + 2, start + 2 + bytes[start + 1]!); // every code 511: past the table
+    expect(() => decodeGif(bytes)).toThrow(expect.objectContaining({ code: 'DECODE_MALFORMED', message: expect.stringContaining('broken LZW data') }));
   });
 
   it('sniffs the signature', () => {
