@@ -121,3 +121,15 @@ describe('workflow files', () => {
     expect(() => small.register(textPromptNode)).toThrow(expect.objectContaining({ code: 'WORKFLOW_DUPLICATE_NODE_TYPE' }));
   });
 });
+
+describe('hostile workflow files found by fuzzing (docs/fuzzing.md)', () => {
+  it('metadata nested too deep to be saved again is refused, not accepted and then unsaveable', () => {
+    const text = JSON.stringify({ ...good, metadata: { deep: 0 } }).replace('{"deep":0}', `{"deep":${'['.repeat(20_000)}${']'.repeat(20_000)}}`);
+    const result = validateWorkflow(text, { registry });
+    expect(result.ok ? [] : result.problems.map((p) => [p.code, p.path])).toEqual([['WORKFLOW_FIELD_INVALID', '$.metadata']]);
+    let shallow: unknown = 'x';
+    for (let i = 0; i < 63; i++) shallow = [shallow];
+    const kept = parseWorkflow({ ...good, metadata: { shallow } }, { registry });
+    expect(parseWorkflow(serializeWorkflow(kept), { registry })).toEqual(kept);
+  });
+});

@@ -24,6 +24,21 @@ const CONNECTION_KEYS = ['source', 'sourceOutput', 'target', 'targetInput'];
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/** Deepest nesting accepted in `metadata`, which is kept as is and written back with `JSON.stringify`. */
+const MAX_METADATA_DEPTH = 64;
+
+/** True when `value` nests arrays or objects more than `limit` levels deep; iterative, so any depth is safe. */
+function nestsDeeperThan(value: unknown, limit: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [item, depth] = stack.pop()!;
+    if (typeof item !== 'object' || item === null) continue;
+    if (depth > limit) return true;
+    for (const member of Object.values(item)) stack.push([member, depth + 1]);
+  }
+  return false;
+}
+
 class Problems {
   readonly list: WorkflowProblem[] = [];
   add(code: WorkflowProblemCode, path: string, message: string): void {
@@ -130,6 +145,9 @@ function checkDocument(doc: Readonly<Record<string, unknown>>, registry: NodeReg
   problems.unknownKeys(doc, TOP_KEYS, '$');
   const name = problems.string(doc, 'name', '$', false);
   if (doc.metadata !== undefined && !isObject(doc.metadata)) problems.add('WORKFLOW_FIELD_INVALID', '$.metadata', `'metadata' must be an object, got ${describe(doc.metadata)}.`);
+  else if (nestsDeeperThan(doc.metadata, MAX_METADATA_DEPTH)) {
+    problems.add('WORKFLOW_FIELD_INVALID', '$.metadata', `'metadata' nests arrays or objects more than ${MAX_METADATA_DEPTH} levels deep; such a workflow could not be saved again.`);
+  }
   const lists = (['nodes', 'connections'] as const).map((key) => {
     const v = doc[key];
     if (v === undefined) problems.add('WORKFLOW_FIELD_MISSING', `$.${key}`, `'${key}' is missing; it is an array (possibly empty).`);
