@@ -93,6 +93,6 @@ describe('bundle manifest fuzzing', () => {
   );
   fuzzIt('arbitrary JSON values and hostile values', 300, fc.property(fc.oneof(fc.jsonValue(), hostileJsonValue), check));
   fuzzIt('arbitrary text', 200, fc.property(fc.string({ unit: 'binary', maxLength: 200 }), check));
-  fuzzIt('hostile edits of valid manifests', 300, fc.property(mutatedJson(validManifest), check));
-  fuzzIt('byte-level edits of valid manifest text', 150, fc.property(mutatedJsonText(validManifest), check));
+  fuzzIt('hostile edits of valid manifests', 200, fc.property(mutatedJson(validManifest), check));
+  fuzzIt('byte-level edits of valid manifest text', 100, fc.property(mutatedJsonText(validManifest), check));
 });

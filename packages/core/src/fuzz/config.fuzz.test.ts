@@ -68,7 +68,7 @@ function checkPreprocessor(input: unknown, numChannels: number): void {
 }
 
 describe('HF config fuzzing', () => {
-  fuzzIt('config.json: arbitrary and mutated configs', 300, fc.property(anyInput(validConfig), checkFullConfig));
+  fuzzIt('config.json: arbitrary and mutated configs', 200, fc.property(anyInput(validConfig), checkFullConfig));
   fuzzIt('config.json as a text or vision config: arbitrary and mutated configs', 200, fc.property(anyInput(validConfig), checkSubConfig));
   fuzzIt(
     'preprocessor_config.json: arbitrary and mutated configs',

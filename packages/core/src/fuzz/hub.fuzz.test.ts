@@ -47,14 +47,14 @@ function checkModelInfo(input: unknown): HubModelInfo | undefined {
 describe('Hub answer fuzzing', () => {
   fuzzIt(
     'model info: arbitrary and mutated answers',
-    400,
+    300,
     fc.property(anyInput(validModelInfo), (input) => {
       checkModelInfo(input);
     }),
   );
   fuzzIt(
     'shard index: arbitrary and mutated index text over a real listing',
-    400,
+    200,
     fc.property(validModelInfo, fc.oneof(anyInput(validIndex).map(jsonText), mutatedJsonText(validIndex), fc.string({ maxLength: 100 })), (answer, indexText) => {
       const info = checkModelInfo(answer);
       if (info === undefined) return;

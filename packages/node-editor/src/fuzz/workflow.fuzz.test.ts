@@ -99,5 +99,5 @@ describe('workflow file fuzzing', () => {
     }),
   );
   fuzzIt('arbitrary JSON values and text', 300, fc.property(fc.oneof(fc.jsonValue(), hostileJsonValue, fc.string({ maxLength: 100 })), check));
-  fuzzIt('hostile edits of valid workflows, as objects and as text', 300, fc.property(fc.oneof(mutatedJson(validWorkflow), mutatedJsonText(validWorkflow)), check));
+  fuzzIt('hostile edits of valid workflows, as objects and as text', 200, fc.property(fc.oneof(mutatedJson(validWorkflow), mutatedJsonText(validWorkflow)), check));
 });
