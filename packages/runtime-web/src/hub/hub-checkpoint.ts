@@ -5,6 +5,7 @@ import {
   hubFileUrl,
   hubHeaders,
   hubHttpError,
+  isCommitHash,
   memoryFileSet,
   parseBundleManifest,
   parseHubRepoRef,
@@ -35,7 +36,12 @@ export interface HubCheckpointOptions extends Pick<ConvertOptions, 'dtype' | 'im
   readonly onProgress?: (step: string, progress?: DownloadProgress) => void;
   readonly signal?: AbortSignal;
   readonly fetch?: typeof fetch;
+  /** Largest file accepted when the Hub lists no size for it; default 2 GiB. A listed size is never exceeded. */
+  readonly maxUnsizedFileBytes?: number;
 }
+
+/** Default bound of a file the Hub lists without a size. */
+export const DEFAULT_MAX_UNSIZED_HUB_FILE_BYTES = 2 * 1024 ** 3;
 
 /** A Hub checkpoint converted in the page. */
 export interface HubCheckpoint {
@@ -66,15 +72,66 @@ async function fromCache(cache: BundleCache, key: string, location: string): Pro
   return { files: memoryFileSet(files, location), manifest };
 }
 
+/**
+ * A fetch whose bodies end in an error once they pass `limit` bytes (a Content-Length above it is not even read),
+ * so a mirror cannot make the page hold more than the Hub listed. `exceeded` records why the read stopped.
+ */
+function boundedFetch(fetchFn: typeof fetch, limit: number, exceeded: { bytes?: number }): typeof fetch {
+  return async (input, init) => {
+    const response = await fetchFn(input, init);
+    if (!response.ok || response.body === null) return response;
+    const declared = Number(response.headers.get('content-length') ?? NaN);
+    const headers = new Headers(response.headers);
+    let body: ReadableStream<Uint8Array>;
+    if (Number.isFinite(declared) && declared > limit) {
+      await response.body.cancel().catch(() => undefined);
+      exceeded.bytes = declared;
+      headers.delete('content-length');
+      body = new ReadableStream({ start: (c) => c.error(new Error(`Content-Length ${declared} is over ${limit}`)) });
+    } else {
+      let seen = 0;
+      body = response.body.pipeThrough(
+        new TransformStream<Uint8Array, Uint8Array>({
+          transform(chunk, controller) {
+            seen += chunk.byteLength;
+            if (seen > limit) {
+              exceeded.bytes = seen;
+              controller.error(new Error(`more than ${limit} bytes`));
+            } else controller.enqueue(chunk);
+          },
+        }),
+      );
+    }
+    return new Response(body, { status: response.status, statusText: response.statusText, headers });
+  };
+}
+
 async function download(file: HubFile, url: string, options: HubCheckpointOptions): Promise<Uint8Array> {
-  const outcome = await fetchBytes(url, {
-    ...(options.fetch ? { fetch: options.fetch } : {}),
-    ...(options.signal ? { signal: options.signal } : {}),
-    init: { headers: hubHeaders(options.token) },
-    ...(file.size === undefined ? {} : { expectedBytes: file.size }),
-    onProgress: (p) => options.onProgress?.(`downloading ${file.name}`, p),
-  });
+  const limit = file.size ?? options.maxUnsizedFileBytes ?? DEFAULT_MAX_UNSIZED_HUB_FILE_BYTES;
+  const exceeded: { bytes?: number } = {};
+  let outcome;
+  try {
+    outcome = await fetchBytes(url, {
+      fetch: boundedFetch(options.fetch ?? globalThis.fetch.bind(globalThis), limit, exceeded),
+      ...(options.signal ? { signal: options.signal } : {}),
+      init: { headers: hubHeaders(options.token) },
+      ...(file.size === undefined ? {} : { expectedBytes: file.size }),
+      onProgress: (p) => options.onProgress?.(`downloading ${file.name}`, p),
+    });
+  } catch (error) {
+    if (exceeded.bytes === undefined) throw error;
+    throw new HubError(
+      'HUB_BAD_RESPONSE',
+      file.size === undefined
+        ? `${file.name} is larger than ${limit} bytes, the bound for a file the Hub lists without a size; check the endpoint, or raise maxUnsizedFileBytes.`
+        : `The server sent more than the ${limit} bytes the Hub listed for ${file.name}; the endpoint is not trustworthy, or the file changed: load it again.`,
+      { cause: error, details: { file: file.name, limit } },
+    );
+  }
   if ('missing' in outcome) throw hubHttpError(outcome.missing, '', file.name, options.token !== undefined);
+  if (file.size !== undefined && outcome.bytes.byteLength !== file.size) {
+    throw new HubError('HUB_NETWORK', `${file.name} arrived with ${outcome.bytes.byteLength} of the ${file.size} bytes the Hub listed; load it again.`, { details: { file: file.name } });
+  }
   if (file.sha256 && sha256Hex(outcome.bytes) !== file.sha256) {
     throw new HubError('HUB_CHECKSUM_MISMATCH', `${file.name} does not match the SHA-256 the Hub published; load it again.`, { details: { file: file.name } });
   }
@@ -87,8 +144,14 @@ async function download(file: HubFile, url: string, options: HubCheckpointOption
  * safetensors, then `pytorch_model.bin` through the safe loader) with progress and SHA-256 checks, converts them
  * with `@clipseg/convert`, and caches the bundle by commit so later visits (and `offline: true`) need no network.
  *
+ * What the Hub sends is checked before use: the answer must be JSON (else `HUB_BAD_RESPONSE`, naming the endpoint),
+ * the commit 40 hex characters, shard names plain relative paths; no body is read past the size the Hub listed
+ * (files listed without a size are bounded by `maxUnsizedFileBytes`), and a cached ref that is not a commit is
+ * ignored.
+ *
  * @throws `HubError` (`HUB_NOT_FOUND`, `HUB_UNAUTHORIZED`, `HUB_NETWORK` — also for CORS refusals —,
- * `HUB_CHECKSUM_MISMATCH`, `HUB_OFFLINE`, `HUB_NOT_A_CLIPSEG_REPO`), `WebLoadError`, conversion errors
+ * `HUB_BAD_RESPONSE`, `HUB_CHECKSUM_MISMATCH`, `HUB_OFFLINE`, `HUB_NOT_A_CLIPSEG_REPO`, `HUB_ABORTED` while resolving), `WebLoadError` (`WEB_ABORTED` while
+ * downloading), conversion errors
  */
 export async function loadHubCheckpoint(id: string, options: HubCheckpointOptions = {}): Promise<HubCheckpoint> {
   const ref = parseHubRepoRef(id);
@@ -96,8 +159,9 @@ export async function loadHubCheckpoint(id: string, options: HubCheckpointOption
   const cache = options.cache === false ? undefined : (options.cache ?? (hasCaches ? cacheStorageBundleCache() : undefined));
   const dtype = options.dtype ?? 'fp32';
   const size = typeof options.imageSize === 'number' ? `${options.imageSize}` : options.imageSize ? `${options.imageSize.height}x${options.imageSize.width}` : 'default';
-  const pinned = /^[0-9a-f]{40}$/.test(ref.revision) ? ref.revision : undefined;
-  const known = pinned ?? (cache ? new TextDecoder().decode((await cache.get(refKey(ref.repo, ref.revision)).catch(() => undefined)) ?? new Uint8Array()) : '');
+  const pinned = isCommitHash(ref.revision) ? ref.revision : undefined;
+  const cachedRef = cache ? new TextDecoder().decode((await cache.get(refKey(ref.repo, ref.revision)).catch(() => undefined)) ?? new Uint8Array()).trim() : '';
+  const known = pinned ?? (isCommitHash(cachedRef) ? cachedRef : ''); // anything else in the cache is not ours: ignored
   if (options.offline) {
     const hit = cache && known ? await fromCache(cache, bundleKey(ref.repo, known, dtype, size), `hub:${ref.repo}@${known}`) : undefined;
     if (!hit) throw new HubError('HUB_OFFLINE', `${id} is not in this browser's cache yet; load it once online.`);
