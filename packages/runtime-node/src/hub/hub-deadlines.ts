@@ -5,6 +5,9 @@ export const DEFAULT_HUB_IDLE_TIMEOUT_MS = 30_000;
 /** Default total timeout of a whole pull (a 600 MB checkpoint at 85 kB/s). */
 export const DEFAULT_HUB_TOTAL_TIMEOUT_MS = 2 * 60 * 60_000;
 
+/** Longest delay `setTimeout` honours (about 24.8 days); a longer one would fire at once, so it means no timer. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /** `1500` → `1.5 s`. */
 export const seconds = (ms: number): string => `${Number((ms / 1000).toFixed(3))} s`;
 
@@ -28,7 +31,7 @@ function deadline(parent: AbortSignal | undefined, ms: number, timeout: HubError
   let timer: ReturnType<typeof setTimeout> | undefined;
   const arm = () => {
     if (timer !== undefined) clearTimeout(timer);
-    if (!Number.isFinite(ms) || controller.signal.aborted) return;
+    if (!(ms <= MAX_TIMER_MS) || controller.signal.aborted) return; // NaN, Infinity and longer than setTimeout can wait: none
     timer = setTimeout(() => controller.abort(timeout), ms);
     timer.unref?.();
   };
