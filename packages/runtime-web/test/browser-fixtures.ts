@@ -5,10 +5,6 @@ import { inject } from 'vitest';
 
 /** The fixture server's origin. */
 export const origin = inject('fixtureOrigin');
-/** True when the fixture server has ../shared and the converted golden bundles. */
-export const hasGoldens = inject('fixtureBundles');
-/** The skip message of suites that need ../shared. */
-export const NEEDS_SHARED = '(needs ../shared for the golden files; skipped when absent)';
 
 /** A URL on the fixture server. */
 export const fixtureUrl = (path: string) => `${origin}/${path.replace(/^\//, '')}`;

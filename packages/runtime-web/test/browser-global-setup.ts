@@ -33,7 +33,6 @@ export default async function setup(project: TestProject): Promise<() => Promise
   if (shared) await writeBundles(shared, bundles);
   const server = await startFixtureServer({ shared, bundles, ort: join(here, '../node_modules/onnxruntime-web/dist') });
   project.provide('fixtureOrigin', server.origin);
-  project.provide('fixtureBundles', shared !== '');
   const tiny = initRandomCheckpoint('tiny', { seed: 4 });
   const weights = new Uint8Array(tiny.weightBytes);
   let offset = 0;

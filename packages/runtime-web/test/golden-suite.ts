@@ -1,10 +1,11 @@
 // The golden cases of ../shared/golden/clipseg-tiny-refined, run in the browser on a given backend: the fp32 bundle
 // against the HF references (logits atol 1e-4, embeddings 1e-5), and the fp16 bundle against the fp32 one.
 import { createTensor, type Backend, type Tensor } from '@clipseg/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeWithShared } from '@clipseg/core/testing';
 import { decodeImage } from '../src/image/decode-image.js';
 import { loadCLIPSeg, type WebCLIPSeg } from '../src/pipeline/load-clipseg.js';
-import { fetchFixture, fixtureUrl, goldenFloats, goldenReader, hasGoldens, maxAbsDiff, NEEDS_SHARED } from './browser-fixtures.js';
+import { fetchFixture, fixtureUrl, goldenFloats, goldenReader, maxAbsDiff } from './browser-fixtures.js';
 
 const PROMPTS = ['a cat', 'something to fill', 'a glass of water on a wooden table'];
 const HW = 352 * 352;
@@ -25,7 +26,7 @@ export interface GoldenSuiteOptions {
 }
 
 export function goldenSuite(label: string, createBackend: () => Backend, expectProvider: 'wasm' | 'webgpu', options: GoldenSuiteOptions = {}): void {
-  describe.skipIf(!hasGoldens)(`${label}: golden cases ${NEEDS_SHARED}`, { timeout: options.timeout ?? 60_000 }, () => {
+  describeWithShared(`${label}: golden cases`, () => {
     let seg: WebCLIPSeg;
     const image = async (name: string) => decodeImage(await fetchFixture(`shared/images/${name}`));
 
@@ -99,5 +100,5 @@ export function goldenSuite(label: string, createBackend: () => Backend, expectP
         await half.dispose();
       }
     });
-  });
+  }, { timeout: options.timeout ?? 60_000 });
 }

@@ -5,8 +5,6 @@ declare module 'vitest' {
   export interface ProvidedContext {
     /** Origin of the fixture server (`http://127.0.0.1:PORT`), cross-origin to the test page. */
     fixtureOrigin: string;
-    /** True when the fixture server serves converted golden bundles (`/bundles/fp32/`, `/bundles/fp16/`), i.e. ../shared exists. */
-    fixtureBundles: boolean;
     /** Origin of a CORS-enabled imitation of the Hugging Face Hub serving `acme/tiny`, `acme/gated` (token hf_test), `acme/corrupt`. */
     hubOrigin: string;
   }

@@ -8,7 +8,7 @@ import { selectCheckpointFiles, shardFiles } from './select-checkpoint-files.js'
 
 const SHA = 'c'.repeat(40);
 const ref = { repo: 'o/n', revision: 'main' };
-const answer = (body: BodyInit | null, init: ResponseInit = {}): FetchLike => async () => new Response(body, init);
+const answer = (body: ConstructorParameters<typeof Response>[0], init: ResponseInit = {}): FetchLike => async () => new Response(body, init);
 const siblings = (names: string[]) => names.map((rfilename) => ({ rfilename, size: 1, blobId: 'b'.repeat(40) }));
 
 describe('repo ids and revisions', () => {

@@ -19,8 +19,9 @@ export function sharedDir(): string {
  *
  * @param name - the suite's name
  * @param body - registers the suite's tests, given the `../shared` path
+ * @param options - passed to `describe` (e.g. `{ timeout }`)
  */
-export function describeWithShared(name: string, body: (shared: string) => void): void {
+export function describeWithShared(name: string, body: (shared: string) => void, options?: { timeout?: number }): void {
   const shared = sharedDir();
   if (shared === '') {
     describe.skip(`${name} ${NEEDS_SHARED}`, () => {
@@ -28,7 +29,7 @@ export function describeWithShared(name: string, body: (shared: string) => void)
     });
     return;
   }
-  describe(name, () => body(shared));
+  describe(name, options ?? {}, () => body(shared));
 }
 
 /**

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { describeWithShared, sharedDir } from '../testing/shared-dir.js';
 import { TINY_MERGES, tinyVocab } from '../../test/fixtures/tokenizer/tiny-vocab.js';
 import { BytePairEncoder } from './bpe.js';
 
@@ -47,8 +48,8 @@ describe('BytePairEncoder', () => {
     expect(bpe.encodeWord('cat').map((id) => bpe.idToToken[id])).toEqual(['cat</w>']);
   });
 
-  const shared = inject('sharedDir');
-  describe.skipIf(!shared)('on the CLIP vocabulary (needs ../shared; skipped when absent)', () => {
+  const shared = sharedDir();
+  describeWithShared('on the CLIP vocabulary', () => {
     it('gives the same result from the scan and the heap loops on long random words', () => {
       const vocab = new Map(Object.entries(JSON.parse(readFileSync(join(shared, 'clip-bpe/vocab.json'), 'utf8')) as Record<string, number>));
       const merges = readFileSync(join(shared, 'clip-bpe/merges.txt'), 'utf8')

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { describeWithShared, sharedDir } from '../testing/shared-dir.js';
 import { clipTokenizerJson, mergeLines } from '../../test/fixtures/tokenizer/tiny-vocab.js';
 import { batchEncodingToTensors } from './batch-encoding.js';
 import { CLIPTokenizer } from './clip-tokenizer.js';
@@ -25,7 +26,7 @@ interface EdgeCase {
   openai_ids: number[];
 }
 
-const shared = inject('sharedDir');
+const shared = sharedDir();
 const cases: GoldenCase[] = shared ? (JSON.parse(readFileSync(join(shared, 'golden/tokenizer/cases.json'), 'utf8')) as { cases: GoldenCase[] }).cases : [];
 const edgeCases: EdgeCase[] = shared
   ? (JSON.parse(readFileSync(new URL('../../test/fixtures/tokenizer/edge-cases.json', import.meta.url), 'utf8')) as { cases: EdgeCase[] }).cases
@@ -41,7 +42,7 @@ function truncated(ids: readonly number[]): number[] {
 const LOADERS = ['vocab.json + merges.txt', 'bpe_simple_vocab_16e6.txt.gz', 'tokenizer.json ("a b" merges)', 'tokenizer.json ([a, b] merges)'] as const;
 type Loader = (typeof LOADERS)[number];
 
-describe.skipIf(!shared)('CLIP tokenizer against golden/tokenizer/cases.json (needs ../shared; skipped when absent)', () => {
+describeWithShared('CLIP tokenizer against golden/tokenizer/cases.json', () => {
   const tokenizers = new Map<Loader, CLIPTokenizer>();
   let openai: CLIPTokenizer;
   let vocabText: string;

@@ -2,7 +2,8 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bytesSource, openSafetensors, writeSafetensors, type Tensor } from '@clipseg/core';
-import { afterAll, afterEach, describe, expect, inject, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { itWithShared, sharedDir } from '@clipseg/core/testing';
 import { startMockHub, tinyRepoFiles } from '../../test/mock-hub.js';
 import { runCli } from '../cli/run-cli.js';
 import { commands } from '../cli/commands/index.js';
@@ -10,7 +11,7 @@ import { loadCLIPSeg } from '../pipeline/load-clipseg.js';
 import { exampleScene } from '../image/example-scene.js';
 import { pullModel } from './pull-model.js';
 
-const shared = inject('sharedDir');
+const shared = sharedDir();
 const work = mkdtempSync(join(tmpdir(), 'clipseg-hub-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
@@ -134,7 +135,7 @@ describe('clipseg pull against a local imitation of the Hub', () => {
     expect(existsSync(join(pulled.bundleDir, 'manifest.json'))).toBe(true);
   });
 
-  it.skipIf(!shared)('falls back to pytorch_model.bin through the safe loader (needs ../shared)', async () => {
+  itWithShared('falls back to pytorch_model.bin through the safe loader', async () => {
     const dir = join(shared, 'golden/clipseg-tiny-refined');
     const files = Object.fromEntries(
       ['config.json', 'preprocessor_config.json', 'vocab.json', 'merges.txt', 'tokenizer_config.json', 'special_tokens_map.json', 'pytorch_model.bin'].map((f) => [

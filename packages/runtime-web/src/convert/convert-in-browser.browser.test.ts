@@ -1,5 +1,6 @@
-import { afterAll, describe, expect, it } from 'vitest';
-import { fetchFixture, fixtureUrl, goldenFloats, hasGoldens, maxAbsDiff, NEEDS_SHARED, ortUrl } from '../../test/browser-fixtures.js';
+import { afterAll, expect, it } from 'vitest';
+import { describeWithShared } from '@clipseg/core/testing';
+import { fetchFixture, fixtureUrl, goldenFloats, maxAbsDiff, ortUrl } from '../../test/browser-fixtures.js';
 import { decodeImage } from '../image/decode-image.js';
 import { cacheStorageBundleCache } from '../loading/bundle-cache.js';
 import { loadCLIPSeg } from '../pipeline/load-clipseg.js';
@@ -8,7 +9,7 @@ import { convertInBrowser } from './convert-in-browser.js';
 
 const CHECKPOINT = ['config.json', 'model.safetensors', 'preprocessor_config.json', 'vocab.json', 'merges.txt', 'tokenizer_config.json', 'special_tokens_map.json'];
 
-describe.skipIf(!hasGoldens)(`convertInBrowser ${NEEDS_SHARED}`, () => {
+describeWithShared(`convertInBrowser`, () => {
   const cache = cacheStorageBundleCache({ name: `clipseg-convert-test-${Date.now()}` });
   afterAll(() => cache.clear());
 

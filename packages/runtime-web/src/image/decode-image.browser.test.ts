@@ -1,7 +1,8 @@
 import { bytesSource, openSafetensors, ViTImageProcessorConfig, type Tensor } from '@clipseg/core';
 import { preprocess, toRgb, type RasterImage } from '@clipseg/processor';
 import { describe, expect, it } from 'vitest';
-import { fetchFixture, fixtureUrl, hasGoldens, maxAbsDiff, NEEDS_SHARED, pillowDecoded } from '../../test/browser-fixtures.js';
+import { describeWithShared } from '@clipseg/core/testing';
+import { fetchFixture, fixtureUrl, maxAbsDiff, pillowDecoded } from '../../test/browser-fixtures.js';
 import { decodeImage } from './decode-image.js';
 import { encodePng, toCanvas, toImageData } from './encode-image.js';
 import { jpegExifOrientation } from './exif-orientation.js';
@@ -86,7 +87,7 @@ describe('encoding', () => {
   });
 });
 
-describe.skipIf(!hasGoldens)(`decodeImage against Pillow ${NEEDS_SHARED}`, () => {
+describeWithShared(`decodeImage against Pillow`, () => {
   for (const name of ['chelsea.png', 'synthetic_random_500x333.png']) {
     it(`${name}: the browser's PNG pixels preprocess to HF's pixel_values exactly`, async () => {
       const decoded = await decodeImage(await fetchFixture(`shared/images/${name}`));

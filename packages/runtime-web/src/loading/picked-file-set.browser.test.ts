@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { fetchFixture, hasGoldens, NEEDS_SHARED, ortUrl } from '../../test/browser-fixtures.js';
+import { describeWithShared } from '@clipseg/core/testing';
+import { fetchFixture, ortUrl } from '../../test/browser-fixtures.js';
 import { loadCLIPSeg } from '../pipeline/load-clipseg.js';
 import { createWasmBackend } from '../wasm.js';
 import { blobSource } from './blob-source.js';
@@ -27,7 +28,7 @@ describe('blobSource', () => {
   });
 });
 
-describe.skipIf(!hasGoldens)(`bundles the user picked ${NEEDS_SHARED}`, () => {
+describeWithShared(`bundles the user picked`, () => {
   const dirName = `clipseg-picked-${Date.now()}`;
   afterAll(async () => {
     await (await navigator.storage.getDirectory()).removeEntry(dirName, { recursive: true }).catch(() => undefined);

@@ -1,6 +1,7 @@
 import { BUNDLE_MANIFEST_FILE, CLIPSeg, isClipSegError } from '@clipseg/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fixtureUrl, hasGoldens, NEEDS_SHARED, ortUrl } from '../../test/browser-fixtures.js';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeWithShared } from '@clipseg/core/testing';
+import { fixtureUrl, ortUrl } from '../../test/browser-fixtures.js';
 import { loadCLIPSeg } from '../pipeline/load-clipseg.js';
 import { createWasmBackend } from '../wasm.js';
 import { cacheStorageBundleCache, type BundleCache } from './bundle-cache.js';
@@ -22,7 +23,7 @@ async function codeOf(promise: Promise<unknown>): Promise<string | undefined> {
   return undefined;
 }
 
-describe.skipIf(!hasGoldens)(`urlFileSet and loadCLIPSeg from URLs ${NEEDS_SHARED}`, () => {
+describeWithShared(`urlFileSet and loadCLIPSeg from URLs`, () => {
   const url = fixtureUrl('bundles/fp32/');
   const caches: BundleCache[] = [];
   const cache = () => {

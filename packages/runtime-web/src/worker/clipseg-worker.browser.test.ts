@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fetchFixture, fixtureUrl, goldenFloats, hasGoldens, maxAbsDiff, NEEDS_SHARED, ortUrl } from '../../test/browser-fixtures.js';
+import { describeWithShared } from '@clipseg/core/testing';
+import { fetchFixture, fixtureUrl, goldenFloats, maxAbsDiff, ortUrl } from '../../test/browser-fixtures.js';
 import { WebLoadError } from '../errors/web-load-error.js';
 import type { LoadProgress } from '../loading/load-progress.js';
 import { decodeImage } from '../image/decode-image.js';
@@ -8,7 +9,7 @@ import { CLIPSegWorker } from './clipseg-worker.js';
 const PROMPTS = ['a cat', 'something to fill', 'a glass of water on a wooden table'];
 const spawn = () => new Worker(new URL('../../test/clipseg-test.worker.ts', import.meta.url), { type: 'module' });
 
-describe.skipIf(!hasGoldens)(`CLIPSegWorker ${NEEDS_SHARED}`, () => {
+describeWithShared(`CLIPSegWorker`, () => {
   let seg: CLIPSegWorker;
   const progress: LoadProgress[] = [];
   beforeAll(async () => {

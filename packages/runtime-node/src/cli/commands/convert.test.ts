@@ -2,13 +2,14 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseBundleManifest, type Tensor } from '@clipseg/core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeWithShared, sharedDir } from '@clipseg/core/testing';
 import { createNodeBackend } from '../../backend/onnxruntime-node-backend.js';
 import { openSafetensorsFile } from '../../io/safetensors-file.js';
 import { runCli } from '../run-cli.js';
 import { commands } from './index.js';
 
-const shared = inject('sharedDir');
+const shared = sharedDir();
 const work = mkdtempSync(join(tmpdir(), 'clipseg-convert-cli-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
@@ -117,7 +118,7 @@ describe('clipseg init-random + convert', () => {
   });
 });
 
-describe.skipIf(!shared)('clipseg convert on the golden tiny model (needs ../shared; skipped when absent)', () => {
+describeWithShared('clipseg convert on the golden tiny model', () => {
   const golden = join(shared, 'golden/clipseg-tiny-refined');
 
   it.each(['model.safetensors', 'pytorch_model.bin'])('converts from %s and its graphs reproduce the golden logits (cases a, c, d)', async (weights) => {

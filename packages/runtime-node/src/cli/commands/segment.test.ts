@@ -3,7 +3,8 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bytesSource, openSafetensors, writeSafetensors, type Tensor } from '@clipseg/core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeWithShared, sharedDir } from '@clipseg/core/testing';
 import { copyBundle, goldenBundle, maxAbsDiff } from '../../../test/golden-bundle.js';
 import { encodePng } from '../../image/encode-png.js';
 import { exampleScene } from '../../image/example-scene.js';
@@ -11,7 +12,7 @@ import { openSafetensorsFile } from '../../io/safetensors-file.js';
 import { runCli } from '../run-cli.js';
 import { commands } from './index.js';
 
-const shared = inject('sharedDir');
+const shared = sharedDir();
 const work = mkdtempSync(join(tmpdir(), 'clipseg-segment-cli-'));
 const cache = join(work, 'cache');
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -132,7 +133,7 @@ describe('clipseg segment / embed / preprocess errors leave no files behind', ()
   });
 });
 
-describe.skipIf(!shared)('clipseg segment against the HF goldens (needs ../shared; skipped when absent)', () => {
+describeWithShared('clipseg segment against the HF goldens', () => {
   let bundle: string;
   let ref: Awaited<ReturnType<typeof openSafetensorsFile>>;
   const img = (name: string) => join(shared, 'images', name);

@@ -4,10 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, inject, it } from 'vitest';
+import { describeWithShared, sharedDir } from '@clipseg/core/testing';
 import { runCli } from '../run-cli.js';
 import { commands } from './index.js';
 
-const shared = inject('sharedDir');
+const shared = sharedDir();
 const repoRoot = inject('repoRoot');
 
 async function cli(...argv: string[]) {
@@ -68,7 +69,7 @@ describe('clipseg tokenize: usage errors', () => {
   });
 });
 
-describe.skipIf(!shared)('clipseg tokenize on the real CLIP vocabulary (needs ../shared; skipped when absent)', () => {
+describeWithShared('clipseg tokenize on the real CLIP vocabulary', () => {
   const cases = shared
     ? (JSON.parse(readFileSync(join(shared, 'golden/tokenizer/cases.json'), 'utf8')) as { cases: { id: number; text: string; fast_emulated_ids: number[] }[] }).cases
     : [];
