@@ -1,14 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decodePng } from '../../test/png-decoder.js';
+import { inflateSync } from 'node:zlib';
+import { decodePng } from '../decode/decode-png.js';
 import { PILLOW_FIXTURES_DIR } from '../../test/pillow-fixtures.js';
 import { cmykToRgb } from './cmyk-to-rgb.js';
 
 describe('cmykToRgb', () => {
-  it("equals Pillow 9.4's CMYK → RGB for every (ink, black) pair", () => {
+  it("equals Pillow 9.4's CMYK → RGB for every (ink, black) pair", async () => {
     // Pixel (x, y) of the table is the red Pillow gives for CMYK (x, 0, 0, y); the formula is the same for M and Y.
-    const table = decodePng(new Uint8Array(readFileSync(join(PILLOW_FIXTURES_DIR, 'table-cmyk-red.png'))));
+    const table = await decodePng(new Uint8Array(readFileSync(join(PILLOW_FIXTURES_DIR, 'table-cmyk-red.png'))), async (zlib) => inflateSync(zlib));
     expect([table.width, table.height, table.channels]).toEqual([256, 256, 1]);
     const cmyk = new Uint8Array(256 * 256 * 4);
     for (let k = 0; k < 256; k++) for (let x = 0; x < 256; x++) cmyk.set([x, x, x, k], (k * 256 + x) * 4);

@@ -4,7 +4,8 @@ import { ViTImageProcessorConfig } from '@clipseg/core';
 import { expect, it } from 'vitest';
 import { describeWithShared, sharedDir } from '@clipseg/core/testing';
 import { compare, openSafetensorsFile } from '../../test/golden-files.js';
-import { decodePng } from '../../test/png-decoder.js';
+import { inflateSync } from 'node:zlib';
+import { decodePng } from '../decode/decode-png.js';
 import type { RasterImage } from '../index.js';
 import { preprocess } from './preprocess.js';
 
@@ -26,13 +27,13 @@ describeWithShared('preprocess matches HF ViTImageProcessor golden pixel_values'
   }
 
   it('chelsea.png (451 × 300, decoded here)', async () => {
-    const image = decodePng(await readFile(join(shared, 'images', 'chelsea.png')));
+    const image = await decodePng(await readFile(join(shared, 'images', 'chelsea.png')), async (zlib) => inflateSync(zlib));
     expect([image.width, image.height, image.channels]).toEqual([451, 300, 3]);
     await check('chelsea', image);
   });
 
   it('synthetic_random_500x333.png (decoded here)', async () => {
-    const image = decodePng(await readFile(join(shared, 'images', 'synthetic_random_500x333.png')));
+    const image = await decodePng(await readFile(join(shared, 'images', 'synthetic_random_500x333.png')), async (zlib) => inflateSync(zlib));
     expect([image.width, image.height, image.channels]).toEqual([500, 333, 3]);
     await check('synthetic_random_500x333', image);
   });
