@@ -173,10 +173,12 @@ describe('absurd sizes are refused from the header alone', () => {
     expect(source.reads.reduce((n, [, length]) => n + length, 0)).toBeLessThan(100);
   });
 
-  it('a shape whose element count overflows 64 bits is compared exactly, not wrapped', async () => {
-    // 2^32 × 2^32 × 4 bytes wraps to 0 in 64-bit arithmetic; exact arithmetic refuses it.
+  it('a shape whose element count overflows 64 bits is refused, not wrapped', async () => {
+    // 2^32 × 2^32 wraps to 0 in 64-bit arithmetic; the reference's checked product refuses it, and so does this one.
     const bytes = file({ big: { dtype: 'F32', shape: [2 ** 32, 2 ** 32], data_offsets: [0, 0] } });
-    expect(await codeOf(bytes)).toBe('SAFETENSORS_OFFSETS_INVALID');
+    expect(await codeOf(bytes)).toBe('SAFETENSORS_SHAPE_INVALID');
+    // 2^32 × 2^31 × 4 bytes overflows only once multiplied by the element size: an offsets mismatch.
+    expect(await codeOf(file({ big: { dtype: 'F32', shape: [2 ** 32, 2 ** 31], data_offsets: [0, 0] } }))).toBe('SAFETENSORS_OFFSETS_INVALID');
   });
 
   it('an oversized header length is refused before the header is read', async () => {
@@ -199,8 +201,17 @@ describe('hostile headers found by fuzzing (docs/fuzzing.md)', () => {
     const started = performance.now();
     const error = await readSafetensorsHeader(bytesSource(file(header, 4))).catch((e: unknown) => e);
     expect(performance.now() - started).toBeLessThan(1000);
-    expect(error).toMatchObject({ code: 'SAFETENSORS_OFFSETS_INVALID' });
-    expect((error as Error).message).toContain('needs more than 2^64 bytes');
+    expect(error).toMatchObject({ code: 'SAFETENSORS_SHAPE_INVALID' });
+    expect((error as Error).message).toContain('overflows 64 bits at shape[1]');
     expect((error as Error).message.length).toBeLessThan(1000);
+  });
+
+  it('an empty tensor whose other dimensions overflow 64 bits is refused (reading it would fail later)', async () => {
+    // Found by `pnpm fuzz`: the header accepted it (0 elements), then read() failed with a TensorError.
+    const shape = [...new Array<number>(30).fill(2 ** 53 - 1), 0];
+    expect(await codeOf(file({ t: { dtype: 'F32', shape, data_offsets: [0, 0] } }))).toBe('SAFETENSORS_SHAPE_INVALID');
+    // A zero first keeps the checked product at 0, as in the reference: that empty tensor reads fine.
+    const reader = await openSafetensors(bytesSource(file({ t: { dtype: 'F32', shape: [0, 2 ** 53 - 1, 2 ** 53 - 1], data_offsets: [0, 0] } })));
+    expect((await reader.read('t')).dims).toEqual([0, 2 ** 53 - 1, 2 ** 53 - 1]);
   });
 });

@@ -14,8 +14,7 @@ export interface SafetensorsReadOptions {
 }
 
 const REDOWNLOAD = 'Re-download or re-export the file.';
-/** Element counts are capped here (2^64 + 1): any real tensor is far smaller. */
-const NUMEL_CAP = (1n << 64n) + 1n;
+const U64_MAX = (1n << 64n) - 1n;
 
 /**
  * Validates the 8-byte little-endian header-length prefix against the file
@@ -124,8 +123,9 @@ function parseEntry(name: string, value: unknown, dataLength: number): Safetenso
       details: { tensor: name, field: 'shape' },
     });
   }
-  // The element count is only compared with a span below 2^53 bytes, so it is capped just above 2^64: a shape of
-  // many huge dimensions must not make the product (and the time to compute it) grow with the header's length.
+  // Like the reference (a checked 64-bit product, dimension by dimension), a running element count beyond 2^64 − 1
+  // is refused, even when a later dimension is 0: this also keeps the product, and the time to compute it, small
+  // whatever the number of dimensions.
   let numel = 1n;
   for (const [axis, dim] of (shape as unknown[]).entries()) {
     if (typeof dim !== 'number' || !Number.isSafeInteger(dim) || dim < 0) {
@@ -136,7 +136,13 @@ function parseEntry(name: string, value: unknown, dataLength: number): Safetenso
       );
     }
     numel *= BigInt(dim);
-    if (numel > NUMEL_CAP) numel = NUMEL_CAP;
+    if (numel > U64_MAX) {
+      throw new SafetensorsError(
+        'SAFETENSORS_SHAPE_INVALID',
+        `Tensor "${name}": the element count of its shape overflows 64 bits at shape[${axis}] (${shape.length} dimensions); no file can hold it. ${REDOWNLOAD}`,
+        { details: { tensor: name, field: 'shape', axis } },
+      );
+    }
   }
   if (
     !Array.isArray(offsets) ||
@@ -155,11 +161,10 @@ function parseEntry(name: string, value: unknown, dataLength: number): Safetenso
   const expected = numel * BigInt(SAFETENSORS_DTYPE_BYTES[dtype]);
   if (BigInt(end - begin) !== expected) {
     const shown = shape.length <= 16 ? `[${(shape as number[]).join(', ')}]` : `of ${shape.length} dimensions`;
-    const needs = numel === NUMEL_CAP ? 'more than 2^64' : String(expected);
     throw new SafetensorsError(
       'SAFETENSORS_OFFSETS_INVALID',
-      `Tensor "${name}": data_offsets [${begin}, ${end}] span ${end - begin} bytes, but ${dtype} shape ${shown} needs ${needs} bytes. ${REDOWNLOAD}`,
-      { details: { tensor: name, field: 'data_offsets', begin, end, expected: needs } },
+      `Tensor "${name}": data_offsets [${begin}, ${end}] span ${end - begin} bytes, but ${dtype} shape ${shown} needs ${expected} bytes. ${REDOWNLOAD}`,
+      { details: { tensor: name, field: 'data_offsets', begin, end, expected: expected.toString() } },
     );
   }
   if (end > dataLength) {

@@ -18,7 +18,8 @@ import { ClipSegError } from '../errors.js';
  * - `SAFETENSORS_DTYPE_MISMATCH`: a typed read (`readFloat32`) was asked of a
  *   tensor whose dtype cannot be converted that way.
  * - `SAFETENSORS_SHAPE_INVALID`: a dimension is negative, fractional, not a
- *   number or beyond 2^53.
+ *   number or beyond 2^53, or the element count overflows 64 bits (checked
+ *   dimension by dimension, as the reference library does).
  * - `SAFETENSORS_OFFSETS_INVALID`: `data_offsets` is not two non-negative
  *   integers with begin ≤ end, or its length is not `numel × dtype size`.
  * - `SAFETENSORS_OVERLAP`: two tensors share bytes (or an empty tensor sits
