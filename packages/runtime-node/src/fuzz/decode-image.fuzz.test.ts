@@ -14,8 +14,6 @@ import { decodeImage } from '../image/decode-image.js';
 
 const CODES = 'IMAGE_';
 const MAX_PIXELS = 1 << 20;
-// One libvips thread: the fuzz set shares a small machine.
-sharp.concurrency(1);
 
 type Format = 'png' | 'jpeg' | 'webp' | 'gif' | 'tiff';
 const FORMATS: readonly Format[] = ['png', 'jpeg', 'webp', 'gif', 'tiff'];
