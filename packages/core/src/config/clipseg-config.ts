@@ -1,6 +1,7 @@
 import { ProblemList } from './config-error.js';
 import type { HiddenActivation } from './activations.js';
-import { FieldReader, collectExtras, describeValue, isJsonObject, mutableJsonCopy, toJsonObject } from './field-reader.js';
+import { FieldReader, collectExtras, isJsonObject, mutableJsonCopy, toJsonObject } from './field-reader.js';
+import { describeValue } from '../describe-value.js';
 import type { JsonObject } from './field-reader.js';
 import { CLIPSegTextConfig, LEGACY_EOS_TOKEN_ID, readTextConfig } from './text-config.js';
 import type { CLIPSegTextConfigInit } from './text-config.js';

@@ -1,6 +1,7 @@
 import { ConfigError, joinPath } from './config-error.js';
 import type { ProblemList } from './config-error.js';
 import { HIDDEN_ACTIVATIONS, isHiddenActivation } from './activations.js';
+import { describeValue } from '../describe-value.js';
 import type { HiddenActivation } from './activations.js';
 
 /** A JSON object as read from a config file. @internal */
@@ -9,24 +10,6 @@ export type JsonObject = Record<string, unknown>;
 /** True for a plain JSON object (not null, not an array). @internal */
 export function isJsonObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** Short description of a JSON value for error messages, e.g. `"512" (a string)`. @internal */
-export function describeValue(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return `an array of length ${value.length}`;
-  switch (typeof value) {
-    case 'string':
-      return `${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)} (a string)`;
-    case 'number':
-      return String(value);
-    case 'boolean':
-      return `${value} (a boolean)`;
-    case 'object':
-      return 'an object';
-    default:
-      return `a ${typeof value}`;
-  }
 }
 
 /**

@@ -1,5 +1,6 @@
 import { ProblemList } from './config-error.js';
-import { FieldReader, collectExtras, describeValue, isJsonObject, mutableJsonCopy, toJsonObject } from './field-reader.js';
+import { FieldReader, collectExtras, isJsonObject, mutableJsonCopy, toJsonObject } from './field-reader.js';
+import { describeValue } from '../describe-value.js';
 import type { JsonObject } from './field-reader.js';
 
 /**

@@ -1,7 +1,8 @@
 import { subConfigRecord } from './sub-config.js';
 import { ProblemList } from './config-error.js';
 import type { HiddenActivation } from './activations.js';
-import { FieldReader, collectExtras, describeValue, mutableJsonCopy } from './field-reader.js';
+import { FieldReader, collectExtras, mutableJsonCopy } from './field-reader.js';
+import { describeValue } from '../describe-value.js';
 import type { JsonObject } from './field-reader.js';
 
 /** HF `model_type` of a CLIPSeg text tower config. */

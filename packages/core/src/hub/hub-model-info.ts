@@ -1,5 +1,5 @@
 import type { AbortSignalLike } from '../backend/backend.js';
-import { describeValue } from '../config/field-reader.js';
+import { describeValue } from '../describe-value.js';
 import { isCommitHash } from '../io/safe-path.js';
 import { HubError, describeErrorChain, hubAbortError } from './hub-error.js';
 import { hubModelInfoUrl, type HubRepoRef } from './hub-repo.js';

@@ -1,4 +1,4 @@
-import { describeValue } from '../config/field-reader.js';
+import { describeValue } from '../describe-value.js';
 import { IoError } from '../io/io-error.js';
 import { checkRelativePath } from '../io/safe-path.js';
 import { HubError } from './hub-error.js';

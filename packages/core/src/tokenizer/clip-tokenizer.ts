@@ -1,4 +1,5 @@
 import type { BatchEncoding } from './batch-encoding.js';
+import { describeValue } from '../describe-value.js';
 import { BytePairEncoder } from './bpe.js';
 import { UNICODE_TO_BYTE } from './byte-unicode.js';
 import { gunzip, isGzip } from './gunzip.js';
@@ -62,7 +63,7 @@ function invalidOption(message: string): TokenizerError {
 
 function checkInteger(name: string, value: unknown, min: number): number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) {
-    throw invalidOption(`${name} must be an integer ≥ ${min}, got ${JSON.stringify(value)}.`);
+    throw invalidOption(`${name} must be an integer ≥ ${min}, got ${describeValue(value)}.`);
   }
   return value;
 }
@@ -103,7 +104,7 @@ export class CLIPTokenizer {
   private constructor(files: TokenizerFiles, options: CLIPTokenizerOptions = {}) {
     if (typeof options !== 'object' || options === null) throw invalidOption('options must be an object.');
     const cleanup = options.cleanup ?? 'fast';
-    if (cleanup !== 'fast' && cleanup !== 'openai') throw invalidOption(`cleanup must be 'fast' or 'openai', got ${JSON.stringify(cleanup)}.`);
+    if (cleanup !== 'fast' && cleanup !== 'openai') throw invalidOption(`cleanup must be 'fast' or 'openai', got ${describeValue(cleanup)}.`);
     this.cleanup = cleanup;
     this.modelMaxLength = checkInteger('modelMaxLength', options.modelMaxLength ?? 77, 2);
     this.#cache = new LruCache(checkInteger('cacheSize', options.cacheSize ?? 10_000, 0));
@@ -245,7 +246,7 @@ export class CLIPTokenizer {
       }
       const token = typeof id === 'number' ? this.#bpe.idToToken[id] : undefined;
       if (token === undefined) {
-        throw new TokenizerError('TOKENIZER_INVALID_INPUT', `decode(): ${JSON.stringify(id)} is not a token id of this vocabulary (0 … ${this.vocabSize - 1}).`, {
+        throw new TokenizerError('TOKENIZER_INVALID_INPUT', `decode(): ${describeValue(id)} is not a token id of this vocabulary (0 … ${this.vocabSize - 1}).`, {
           details: { id },
         });
       }
@@ -270,7 +271,7 @@ export class CLIPTokenizer {
     if (!Array.isArray(list)) throw new TokenizerError('TOKENIZER_INVALID_INPUT', `call() takes a string or an array of strings, got ${typeof texts}.`);
     const padding = options.padding === true ? 'longest' : (options.padding ?? false);
     if (padding !== false && padding !== 'longest' && padding !== 'max_length') {
-      throw invalidOption(`padding must be 'longest', 'max_length' or false, got ${JSON.stringify(options.padding)}.`);
+      throw invalidOption(`padding must be 'longest', 'max_length' or false, got ${describeValue(options.padding)}.`);
     }
     const addSpecialTokens = options.addSpecialTokens ?? true;
     const maxLength = checkInteger('maxLength', options.maxLength ?? this.modelMaxLength, addSpecialTokens ? 2 : 1);

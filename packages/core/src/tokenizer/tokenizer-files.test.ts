@@ -34,9 +34,9 @@ describe('vocab.json', () => {
     ['an array', '[1, 2]', /got an array/],
     ['null', 'null', /got null/],
     ['a number', '42', /got number/],
-    ['a string id', '{"a": "1"}', /non-negative integers/],
-    ['a negative id', '{"a": -1}', /non-negative integers/],
-    ['a fractional id', '{"a": 1.5}', /non-negative integers/],
+    ['a string id', '{"a": "1"}', /integers from 0 to/],
+    ['a negative id', '{"a": -1}', /integers from 0 to/],
+    ['a fractional id', '{"a": 1.5}', /integers from 0 to/],
     ['a shared id', '{"a": 1, "b": 1}', /share id 1/],
     ['nothing', '{}', /empty/],
   ])('rejects %s', (_what, text, message) => {
@@ -140,5 +140,34 @@ describe("OpenAI's bpe_simple_vocab_16e6.txt", () => {
   it('rejects a corrupt gzip file and a wrong type', async () => {
     await expect(CLIPTokenizer.fromOpenAIBpe(new Uint8Array([0x1f, 0x8b, 8, 0, 1, 2, 3, 4, 5]))).rejects.toMatchObject({ code: 'TOKENIZER_INVALID_BPE_FILE' });
     await expect(CLIPTokenizer.fromOpenAIBpe(42 as unknown as string)).rejects.toMatchObject({ code: 'TOKENIZER_INVALID_BPE_FILE' });
+  });
+});
+
+describe('hostile tokenizer files (found by the fuzz harness)', () => {
+  const deep = (depth: number): unknown => {
+    let value: unknown = 1;
+    for (let i = 0; i < depth; i++) value = [value];
+    return value;
+  };
+
+  it('describes a deeply nested id, merge, model type or suffix without overflowing the stack', () => {
+    expectCode(() => parseVocab({ a: deep(20_000) }), 'TOKENIZER_INVALID_VOCAB', /an array of length 1/);
+    const json = clipTokenizerJson(vocab, lines) as unknown as { model: Record<string, unknown> };
+    expectCode(() => parseTokenizerJson({ ...json, model: { ...json.model, merges: [deep(20_000)] } }), 'TOKENIZER_INVALID_MERGES');
+    expectCode(() => parseTokenizerJson({ ...json, model: { ...json.model, type: deep(20_000) } }), 'TOKENIZER_UNSUPPORTED');
+    expectCode(() => parseTokenizerJson({ ...json, model: { ...json.model, end_of_word_suffix: deep(20_000) } }), 'TOKENIZER_UNSUPPORTED');
+  });
+
+  it('refuses post-processors nested without end instead of recursing through them', () => {
+    const json = clipTokenizerJson(vocab, lines) as unknown as Record<string, unknown>;
+    let processor: unknown = { type: 'TemplateProcessing', single: [] };
+    for (let i = 0; i < 20_000; i++) processor = { type: 'Sequence', processors: [processor] };
+    expectCode(() => parseTokenizerJson({ ...json, post_processor: processor }), 'TOKENIZER_UNSUPPORTED', /nests Sequence/);
+  });
+
+  it('refuses ids the tokenizer cannot hold instead of letting them wrap', () => {
+    for (const id of [2 ** 31 - 1, 2 ** 32 - 1, 2 ** 32 + 5]) {
+      expectCode(() => parseVocab({ ...vocab, 'h</w>': id }), 'TOKENIZER_INVALID_VOCAB', /from 0 to 2147483646/);
+    }
   });
 });

@@ -1,4 +1,5 @@
 import { BYTE_ORDER, BYTE_TO_UNICODE } from './byte-unicode.js';
+import { describeValue } from '../describe-value.js';
 import { END_OF_WORD } from './bpe.js';
 import { TokenizerError } from './tokenizer-error.js';
 
@@ -42,6 +43,12 @@ function parseJson(text: string, code: 'TOKENIZER_INVALID_VOCAB' | 'TOKENIZER_IN
 }
 
 /**
+ * Largest token id accepted: the tokenizer keeps ids in `Int32Array`s, and no real vocabulary comes near it (CLIP's
+ * largest id is 49407).
+ */
+export const MAX_TOKEN_ID = 0x7fff_fffe;
+
+/**
  * Reads a `{ token: id }` vocabulary (`vocab.json` or `tokenizer.json`'s `model.vocab`).
  *
  * @throws {@link TokenizerError} `TOKENIZER_INVALID_VOCAB` unless it is an object of unique non-negative integer ids
@@ -57,14 +64,14 @@ export function parseVocab(vocab: unknown, what = 'vocab.json'): Map<string, num
   const map = new Map<string, number>();
   const seen = new Map<number, string>();
   for (const [token, id] of Object.entries(value)) {
-    if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 0) {
-      throw new TokenizerError('TOKENIZER_INVALID_VOCAB', `${what}: the id of ${JSON.stringify(token)} is ${JSON.stringify(id)}; ids must be non-negative integers.`, {
+    if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 0 || id > MAX_TOKEN_ID) {
+      throw new TokenizerError('TOKENIZER_INVALID_VOCAB', `${what}: the id of ${describeValue(token)} is ${describeValue(id)}; ids must be integers from 0 to ${MAX_TOKEN_ID}.`, {
         details: { token },
       });
     }
     const other = seen.get(id);
     if (other !== undefined) {
-      throw new TokenizerError('TOKENIZER_INVALID_VOCAB', `${what}: ${JSON.stringify(other)} and ${JSON.stringify(token)} share id ${id}; every token needs its own id.`, {
+      throw new TokenizerError('TOKENIZER_INVALID_VOCAB', `${what}: ${describeValue(other)} and ${describeValue(token)} share id ${id}; every token needs its own id.`, {
         details: { id, tokens: [other, token] },
       });
     }
@@ -113,17 +120,23 @@ function parseMergeEntry(entry: unknown, index: number): [string, string] {
   }
   throw new TokenizerError(
     'TOKENIZER_INVALID_MERGES',
-    `tokenizer.json model.merges[${index}] is ${JSON.stringify(entry)?.slice(0, 80)}; each merge must be "left right" or ["left", "right"].`,
+    `tokenizer.json model.merges[${index}] is ${describeValue(entry)}; each merge must be "left right" or ["left", "right"].`,
     { details: { index } },
   );
 }
 
+/** How deep `Sequence` post-processors may nest (real files use one level). */
+const MAX_POST_PROCESSOR_DEPTH = 8;
+
 /** The begin/end tokens a tokenizer.json post-processor adds, if it says. */
-function specialsFromPostProcessor(processor: unknown): { bos?: string; eos?: string } {
+function specialsFromPostProcessor(processor: unknown, depth = 0): { bos?: string; eos?: string } {
   if (!isRecord(processor)) return {};
   if (processor.type === 'Sequence' && Array.isArray(processor.processors)) {
+    if (depth >= MAX_POST_PROCESSOR_DEPTH) {
+      throw new TokenizerError('TOKENIZER_UNSUPPORTED', `tokenizer.json post_processor nests Sequence processors more than ${MAX_POST_PROCESSOR_DEPTH} deep; a CLIP tokenizer.json uses one level.`);
+    }
     for (const inner of processor.processors) {
-      const found = specialsFromPostProcessor(inner);
+      const found = specialsFromPostProcessor(inner, depth + 1);
       if (found.bos !== undefined || found.eos !== undefined) return found;
     }
     return {};
@@ -160,12 +173,12 @@ export function parseTokenizerJson(json: unknown): TokenizerFiles {
   }
   const model = root.model;
   if (model.type !== undefined && model.type !== 'BPE') {
-    throw new TokenizerError('TOKENIZER_UNSUPPORTED', `tokenizer.json has a ${JSON.stringify(model.type)} model; the CLIP tokenizer needs a "BPE" model.`);
+    throw new TokenizerError('TOKENIZER_UNSUPPORTED', `tokenizer.json has a ${describeValue(model.type)} model; the CLIP tokenizer needs a "BPE" model.`);
   }
   if (model.end_of_word_suffix !== undefined && model.end_of_word_suffix !== null && model.end_of_word_suffix !== END_OF_WORD) {
     throw new TokenizerError(
       'TOKENIZER_UNSUPPORTED',
-      `tokenizer.json's BPE uses end_of_word_suffix ${JSON.stringify(model.end_of_word_suffix)}; CLIP's is "</w>". This is not a CLIP tokenizer.`,
+      `tokenizer.json's BPE uses end_of_word_suffix ${describeValue(model.end_of_word_suffix)}; CLIP's is "</w>". This is not a CLIP tokenizer.`,
     );
   }
   if (!isRecord(model.vocab)) {
@@ -181,10 +194,10 @@ export function parseTokenizerJson(json: unknown): TokenizerFiles {
   if (root.added_tokens !== undefined && root.added_tokens !== null) {
     if (!Array.isArray(root.added_tokens)) throw new TokenizerError('TOKENIZER_INVALID_JSON', 'tokenizer.json added_tokens must be an array.');
     root.added_tokens.forEach((entry: unknown, index) => {
-      if (!isRecord(entry) || typeof entry.content !== 'string' || entry.content === '' || typeof entry.id !== 'number' || !Number.isSafeInteger(entry.id) || entry.id < 0) {
+      if (!isRecord(entry) || typeof entry.content !== 'string' || entry.content === '' || typeof entry.id !== 'number' || !Number.isSafeInteger(entry.id) || entry.id < 0 || entry.id > MAX_TOKEN_ID) {
         throw new TokenizerError(
           'TOKENIZER_INVALID_JSON',
-          `tokenizer.json added_tokens[${index}] needs a non-empty string "content" and a non-negative integer "id".`,
+          `tokenizer.json added_tokens[${index}] needs a non-empty string "content" and an integer "id" from 0 to ${MAX_TOKEN_ID}.`,
           { details: { index } },
         );
       }
