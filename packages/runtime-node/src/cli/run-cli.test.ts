@@ -70,3 +70,10 @@ describe('runCli --help', () => {
     expect(JSON.parse((await cli([echo], 'echo', '--prompt', '--help', '--prompt', '-5', '--', '-h')).stdout)).toEqual({ values: { prompt: ['--help', '-5'] }, positionals: ['-h'] });
   });
 });
+
+describe('every clipseg command', () => {
+  it('declares its options, so a value such as --prompt --help is never taken for a help request', async () => {
+    const { commands } = await import('./commands/index.js');
+    expect(commands.filter((command) => command.options === undefined).map((command) => command.name)).toEqual([]);
+  });
+});

@@ -6,7 +6,7 @@ import { DEFAULT_BUNDLE_NAME } from '../../cache/default-bundle.js';
 import { folderBytes, HubCache } from '../../hub/hub-cache.js';
 import { CliError } from '../cli-error.js';
 import type { Command } from '../command.js';
-import { withUsageErrors } from '../parse-options.js';
+import { withUsageErrors, type OptionTable } from '../parse-options.js';
 
 const usage = `Usage: clipseg models [--json]
        clipseg models rm OWNER/NAME[@REVISION]
@@ -19,15 +19,16 @@ names are removed; a damaged ref is removed without being followed.
 
 const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
 
+const optionTable = { json: { type: 'boolean', default: false } } satisfies OptionTable;
+
 /** `clipseg models`: list or remove cached models. */
 export const modelsCommand: Command = {
   name: 'models',
   summary: 'List or remove cached models',
   usage,
+  options: optionTable,
   async run(args, io) {
-    const { values, positionals } = withUsageErrors(() =>
-      parseArgs({ args: [...args], allowPositionals: true, strict: true, options: { json: { type: 'boolean', default: false } } }),
-    );
+    const { values, positionals } = withUsageErrors(() => parseArgs({ args: [...args], allowPositionals: true, strict: true, options: optionTable }));
     const cache = new HubCache(cacheDir(io.env));
     if (positionals[0] === 'rm') {
       if (positionals.length !== 2) throw new CliError('CLI_USAGE', 'Give the model to remove: clipseg models rm OWNER/NAME[@REVISION].');

@@ -5,7 +5,7 @@ import { DEFAULT_HUB_IDLE_TIMEOUT_MS, DEFAULT_HUB_TOTAL_TIMEOUT_MS } from '../..
 import { pullModel } from '../../hub/pull-model.js';
 import { CliError } from '../cli-error.js';
 import type { CliIO, Command } from '../command.js';
-import { withUsageErrors } from '../parse-options.js';
+import { attachOptionValues, withUsageErrors, type OptionTable } from '../parse-options.js';
 import { ProgressBar } from '../progress.js';
 
 /** Exit status after Ctrl-C (128 + SIGINT), as shells report it. */
@@ -46,25 +46,23 @@ function abortOnInterrupt(io: CliIO, controller: AbortController): () => void {
   return () => process.off('SIGINT', onInterrupt);
 }
 
+const optionTable = {
+  offline: { type: 'boolean', default: false },
+  dtype: { type: 'string', default: 'fp32' },
+  json: { type: 'boolean', default: false },
+  timeout: { type: 'string' },
+  'idle-timeout': { type: 'string' },
+} satisfies OptionTable;
+
 /** `clipseg pull`: Hub repo → cached checkpoint + bundle. */
 export const pullCommand: Command = {
   name: 'pull',
   summary: 'Download a CLIPSeg checkpoint from the Hugging Face Hub and convert it',
   usage,
+  options: optionTable,
   async run(args, io) {
     const { values, positionals } = withUsageErrors(() =>
-      parseArgs({
-        args: [...args],
-        allowPositionals: true,
-        strict: true,
-        options: {
-          offline: { type: 'boolean', default: false },
-          dtype: { type: 'string', default: 'fp32' },
-          json: { type: 'boolean', default: false },
-          timeout: { type: 'string' },
-          'idle-timeout': { type: 'string' },
-        },
-      }),
+      parseArgs({ args: attachOptionValues(args, optionTable), allowPositionals: true, strict: true, options: optionTable }),
     );
     if (positionals.length !== 1) throw new CliError('CLI_USAGE', 'Give exactly one OWNER/NAME[@REVISION].');
     const dtype = values.dtype;

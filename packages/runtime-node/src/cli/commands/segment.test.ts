@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bytesSource, openSafetensors, writeSafetensors, type Tensor } from '@clipseg/core';
+import { bytesSource, openSafetensors, PIPELINE_LIMITS, writeSafetensors, type Tensor } from '@clipseg/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeWithShared, sharedDir } from '@clipseg/core/testing';
 import { copyBundle, goldenBundle, maxAbsDiff } from '../../../test/golden-bundle.js';
@@ -118,6 +118,13 @@ describe('clipseg segment / embed / preprocess errors leave no files behind', ()
     expect(r.stderr).toMatch(/^error\[IO_NOT_A_FILE\]/);
     expect(existsSync(join(work, 'pre.safetensors'))).toBe(false);
   }, 10_000);
+
+  it('refuses more prompts than one run takes, in CLI terms, before loading the model', async () => {
+    const many = Array.from({ length: PIPELINE_LIMITS.maxSegmentPrompts }, (_, i) => ['--prompt', `p${i}`]).flat();
+    const result = await cli('segment', 'scene.png', ...many, '--negative', 'one more', '--out', 'too-many');
+    expect(result.stderr).toMatch(/error\[CLI_USAGE\]: 257 prompts .* split them over several runs/);
+    expect(existsSync(join(work, 'too-many'))).toBe(false);
+  });
 
   it('warns and truncates a prompt longer than the context', async () => {
     const r = await cli('segment', '--example', '--prompt', Array(100).fill('cat').join(' '), '--out', 'long');

@@ -1,7 +1,7 @@
 import { access, constants, mkdir, stat } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { writeSafetensors, type Tensor } from '@clipseg/core';
+import { PIPELINE_LIMITS, writeSafetensors, type Tensor } from '@clipseg/core';
 import type { RasterImage } from '@clipseg/processor';
 import { decodeImage, DEFAULT_MAX_PIXELS, type DecodeImageOptions } from '../../image/decode-image.js';
 import { exampleScene } from '../../image/example-scene.js';
@@ -120,6 +120,13 @@ export const segmentCommand: Command = {
     const prompts = await promptsFromTokens(tokens ?? [], io.cwd, decode);
     if (prompts.length === 0) throw new CliError('CLI_USAGE', 'Give at least one prompt: --prompt, --prompt-image or --prompt-embedding.');
     const negatives = values.negative ?? [];
+    const promptCount = prompts.length + negatives.length;
+    if (promptCount > PIPELINE_LIMITS.maxSegmentPrompts) {
+      throw new CliError(
+        'CLI_USAGE',
+        `${promptCount} prompts (--prompt, --prompt-image, --prompt-embedding rows and --negative together) are more than one segment run takes (${PIPELINE_LIMITS.maxSegmentPrompts}); split them over several runs.`,
+      );
+    }
     const images: { stem: string; image: RasterImage }[] = [];
     if (values.example) images.push({ stem: 'example', image: exampleScene() });
     const stems = new Set<string>();
