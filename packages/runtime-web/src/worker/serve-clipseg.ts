@@ -1,4 +1,4 @@
-import { memoryFileSet, PipelineError, type Backend, type ImageHandle, type Prompt, type Tensor } from '@clipseg/core';
+import { memoryFileSet, PIPELINE_LIMITS, PipelineError, type Backend, type ImageHandle, type Prompt, type Tensor } from '@clipseg/core';
 import type { PromptMask, RasterImage } from '@clipseg/processor';
 import { decodeImage } from '../image/decode-image.js';
 import { opfsBundleCache } from '../loading/opfs-bundle-cache.js';
@@ -38,6 +38,12 @@ async function resolvePrompt(prompt: WirePrompt): Promise<Prompt<RasterImage, Pr
 }
 
 async function resolvePrompts(prompts: WirePrompt | readonly WirePrompt[]) {
+  // Counted before any image prompt is decoded; the pipeline applies its own per-call limits after.
+  if (Array.isArray(prompts) && prompts.length > PIPELINE_LIMITS.maxPromptParts) {
+    throw new PipelineError('PIPELINE_TOO_MANY_PROMPTS', `${prompts.length} prompts are more than one call takes (${PIPELINE_LIMITS.maxPromptParts}); split them over several calls.`, {
+      details: { count: prompts.length, limit: PIPELINE_LIMITS.maxPromptParts },
+    });
+  }
   return Array.isArray(prompts) ? Promise.all((prompts as readonly WirePrompt[]).map(resolvePrompt)) : resolvePrompt(prompts as WirePrompt);
 }
 
