@@ -1,19 +1,5 @@
-import {
-  BackendError,
-  checkSessionOptions,
-  ortTypeToDType,
-  tensorFromOrt,
-  validateRun,
-  type OrtLikeTensor,
-  type Backend,
-  type ModelSource,
-  type RunOptions,
-  type Session,
-  type SessionInfo,
-  type SessionOptions,
-  type Tensor,
-  type TensorSpec,
-} from '@clipseg/core';
+import { BackendError, checkSessionOptions, type Backend, type ModelSource, type Session, type SessionOptions } from '@clipseg/core';
+import { createOrtSession } from '@clipseg/core/ort';
 import * as ort from 'onnxruntime-node';
 import { keepOrtTelemetryOff } from './ort-telemetry.js';
 import { toOrtTensor } from './to-ort-tensor.js';
@@ -41,60 +27,6 @@ export function availableExecutionProviders(): string[] {
     .listSupportedBackends()
     .filter((b) => b.bundled)
     .map((b) => b.name);
-}
-
-function specsOf(session: ort.InferenceSession): TensorSpec[] {
-  return session.inputMetadata.flatMap((m): TensorSpec[] => {
-    if (!m.isTensor) return [];
-    const type = ortTypeToDType(m.type);
-    return type ? [{ name: m.name, type, dims: [...m.shape] }] : [];
-  });
-}
-
-class NodeSession implements Session {
-  readonly inputNames: readonly string[];
-  readonly outputNames: readonly string[];
-  readonly inputSpecs: readonly TensorSpec[];
-  readonly info: SessionInfo;
-  #session: ort.InferenceSession | undefined;
-
-  constructor(session: ort.InferenceSession, info: SessionInfo) {
-    this.#session = session;
-    this.inputNames = [...session.inputNames];
-    this.outputNames = [...session.outputNames];
-    this.inputSpecs = specsOf(session);
-    this.info = info;
-  }
-
-  async run(feeds: Readonly<Record<string, Tensor>>, fetches?: readonly string[], options?: RunOptions): Promise<Record<string, Tensor>> {
-    const session = this.#session;
-    if (!session) throw new BackendError('BACKEND_SESSION_DISPOSED', 'This session was disposed; create a new one to run again.');
-    const names = validateRun(this, feeds, fetches, options);
-    const ortFeeds: Record<string, ort.Tensor> = {};
-    for (const [name, tensor] of Object.entries(feeds)) ortFeeds[name] = toOrtTensor(tensor);
-    let results: ort.InferenceSession.ReturnType;
-    try {
-      results = await session.run(ortFeeds, [...names]);
-    } catch (error) {
-      if (!this.#session) throw new BackendError('BACKEND_SESSION_DISPOSED', 'The session was disposed during the run.', { cause: error });
-      throw new BackendError('BACKEND_RUN_FAILED', `onnxruntime failed to run the graph: ${error instanceof Error ? error.message : String(error)}`, {
-        cause: error,
-      });
-    }
-    if (options?.signal?.aborted) {
-      for (const value of Object.values(results)) (value as ort.Tensor).dispose?.();
-      throw new BackendError('BACKEND_ABORTED', 'The run was aborted; its results were discarded.', { cause: options.signal.reason });
-    }
-    const out: Record<string, Tensor> = {};
-    for (const name of names) out[name] = tensorFromOrt(name, results[name] as OrtLikeTensor);
-    return out;
-  }
-
-  async dispose(): Promise<void> {
-    const session = this.#session;
-    this.#session = undefined;
-    await session?.release();
-  }
 }
 
 function toOrtOptions(options: SessionOptions | undefined, providers: readonly string[], spinning: boolean): ort.InferenceSession.SessionOptions {
@@ -146,7 +78,8 @@ export function createNodeBackend(backendOptions: NodeBackendOptions = {}): Back
           const provider = providers[0]!;
           const fallbackReason = provider !== wanted[0] ? reasons.join('; ') || `${wanted[0]} failed to start` : undefined;
           if (fallbackReason) warn(`onnxruntime-node: using ${provider} (${fallbackReason}).`);
-          return new NodeSession(session, { backend: BACKEND_NAME, executionProvider: provider, ...(fallbackReason ? { fallbackReason } : {}) });
+          const info = { backend: BACKEND_NAME, executionProvider: provider, ...(fallbackReason ? { fallbackReason } : {}) };
+          return createOrtSession(session, info, { runtime: 'onnxruntime', toOrtTensor });
         } catch (error) {
           lastError = error;
           if (providers[0] !== 'cpu') reasons.push(`${providers[0]} failed: ${error instanceof Error ? error.message : String(error)}`);

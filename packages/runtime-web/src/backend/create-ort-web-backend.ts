@@ -1,10 +1,11 @@
 import { BackendError, checkSessionOptions, checkThreadCount, type Backend, type ModelSource, type Session, type SessionOptions } from '@clipseg/core';
+import { createOrtSession } from '@clipseg/core/ort';
 import type * as Ort from 'onnxruntime-web';
 import { ortNamespace, type OrtWebFlavour, type OrtWebLoader, type OrtWebModule } from './ort-web-module.js';
 import { RunQueue } from './run-queue.js';
+import { toOrtTensor } from './to-ort-tensor.js';
 import type { WebBackendOptions } from './web-backend-options.js';
 import { detectWebEnvironment, planThreads, type WebEnvironment } from './web-environment.js';
-import { WebSession } from './web-session.js';
 import type { WebSessionInfo } from './web-session-info.js';
 import { probeWebGpuAdapter } from './webgpu-adapter.js';
 
@@ -175,7 +176,8 @@ export function createOrtWebBackend(flavour: OrtWebFlavour, load: OrtWebLoader, 
           ...(fallbackReason === undefined ? {} : { fallbackReason }),
           ...(status.threadsReason === undefined ? {} : { threadsReason: status.threadsReason }),
         };
-        return new WebSession(ort, session, info, state.queue);
+        // Runs and the release go through the module's queue: a run accepted before dispose() still completes.
+        return createOrtSession(session, info, { runtime: 'onnxruntime-web', toOrtTensor: (tensor) => toOrtTensor(ort, tensor), schedule: (task) => state.queue.push(task) });
       }
       const what = typeof model === 'string' ? `'${model}'` : 'the given bytes';
       throw new BackendError(
