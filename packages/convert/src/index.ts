@@ -40,11 +40,11 @@ export { inspectCheckpoint, validateCheckpoint } from './graphs/validate-checkpo
 export type { CheckpointSummary } from './graphs/validate-checkpoint.js';
 export { ConvertError } from './graphs/convert-error.js';
 export type { CheckpointProblem, ConvertErrorCode, ConvertErrorOptions } from './graphs/convert-error.js';
-export { checkGraphConfig, SUPPORTED_ACTIVATIONS } from './graphs/clipseg-graph-config.js';
+export { checkGraphConfig } from './graphs/clipseg-graph-config.js';
 export type { ClipSegGraphConfig, TextGraphConfig, VisionGraphConfig } from './graphs/clipseg-graph-config.js';
 export { interpolatePositionEmbeddings } from './graphs/position-embeddings.js';
-export { GRAPH_NAMES, DEFAULT_IMAGE_SIZE, activationName, graphContracts, graphGeometry, projectorInputActivation } from './graphs/graph-contracts.js';
-export type { GraphGeometry, GraphName } from './graphs/graph-contracts.js';
+export { DEFAULT_IMAGE_SIZE, graphContracts, graphGeometry } from './graphs/graph-contracts.js';
+export type { GraphGeometry } from './graphs/graph-contracts.js';
 export type { WeightDType } from './graphs/weight-store.js';
 
 // Random checkpoints
@@ -67,7 +67,5 @@ export type { ModelMergeErrorCode } from './single/model-merge-error.js';
 export { clipTokenizerJson, tokenizerJsonFor } from './tokenizer-json/clip-tokenizer-json.js';
 export type { ClipSpecialTokens } from './tokenizer-json/clip-tokenizer-json.js';
 
-// Bundle format 2: optional graphs for the HF model classes
-export { OPTIONAL_GRAPH_NAMES, hiddenStateName } from './graphs/graph-contracts.js';
-export type { AnyGraphName, OptionalGraphName } from './graphs/graph-contracts.js';
+// Bundle format 2: the position-embedding table written for the optional vision_model graph
 export { POSITION_EMBEDDINGS_FILE } from './bundle/convert-checkpoint.js';

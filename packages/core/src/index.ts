@@ -108,16 +108,20 @@ export { Sha256, sha256Hex } from './io/sha256.js';
 // ONNX bundles
 export { BundleError } from './bundle/bundle-error.js';
 export type { BundleErrorCode } from './bundle/bundle-error.js';
+export { BUNDLE_FORMAT, BUNDLE_FORMAT_VERSION, BUNDLE_WEIGHT_DTYPES, isBundleWeightDType, parseBundleManifest } from './bundle/bundle-manifest.js';
+export type { BundleFileEntry, BundleGraphEntry, BundleManifest, BundleWeightDType } from './bundle/bundle-manifest.js';
 export {
-  BUNDLE_FORMAT,
-  BUNDLE_FORMAT_VERSION,
   BUNDLE_GRAPH_NAMES,
   BUNDLE_MANIFEST_FILE,
-  BUNDLE_WEIGHT_DTYPES,
-  isBundleWeightDType,
-  parseBundleManifest,
-} from './bundle/bundle-manifest.js';
-export type { BundleFileEntry, BundleGraphEntry, BundleGraphName, BundleManifest, BundleWeightDType } from './bundle/bundle-manifest.js';
+  activationName,
+  hiddenStateName,
+  projectorActivationIndex,
+} from './bundle/graph-names.js';
+export type { BundleGraphName } from './bundle/graph-names.js';
+export { BUNDLE_VERIFICATIONS } from './bundle/bundle-files.js';
+export type { BundleVerification } from './bundle/bundle-files.js';
+export { openBundle } from './bundle/open-bundle.js';
+export type { OpenBundleOptions, OpenedBundle } from './bundle/open-bundle.js';
 
 // The CLIPSeg pipeline (over any Backend)
 export { CLIPSeg } from './pipeline/clipseg.js';
@@ -129,8 +133,6 @@ export type { PipelineErrorCode } from './pipeline/pipeline-error.js';
 export { DEFAULT_VISUAL_PROMPT_MODE, VISUAL_PROMPT_MODES, isVisualPromptMode } from './pipeline/image-adapter.js';
 export type { Box, ImageAdapter, VisualPromptMode, VisualPromptRegion } from './pipeline/image-adapter.js';
 export type { EmbeddingPrompt, ImagePrompt, MixPart, MixPrompt, Prompt, TextPrompt } from './pipeline/prompt.js';
-export { BUNDLE_VERIFICATIONS } from './pipeline/bundle-files.js';
-export type { BundleVerification } from './pipeline/bundle-files.js';
 export type { PipelineStats } from './pipeline/pipeline-stats.js';
 export { PIPELINE_LIMITS } from './pipeline/pipeline-limits.js';
 export type { PipelineLimits } from './pipeline/pipeline-limits.js';
@@ -147,13 +149,9 @@ export type { HubResponseLike, ReadHubBodyOptions } from './hub/read-hub-body.js
 export { MAX_SHARD_INDEX_BYTES, checkHubFileName, selectCheckpointFiles, shardFiles } from './hub/select-checkpoint-files.js';
 
 // Bundle format 2: optional graphs for the HF model classes
-export {
-  BUNDLE_OLDEST_FORMAT_VERSION,
-  BUNDLE_OPTIONAL_GRAPH_NAMES,
-  POSITION_EMBEDDINGS_TENSOR,
-  isBundleOptionalGraphName,
-} from './bundle/bundle-manifest.js';
-export type { AnyBundleGraphName, BundleOptionalGraphName } from './bundle/bundle-manifest.js';
+export { BUNDLE_OLDEST_FORMAT_VERSION } from './bundle/bundle-manifest.js';
+export { BUNDLE_OPTIONAL_GRAPH_NAMES, POSITION_EMBEDDINGS_TENSOR, isBundleOptionalGraphName } from './bundle/graph-names.js';
+export type { AnyBundleGraphName, BundleOptionalGraphName } from './bundle/graph-names.js';
 export { interpolatePositionEmbeddings } from './hf/position-embeddings.js';
 
 // HF model classes (CLIPSegProcessor, CLIPSegModel, CLIPSegTextModel, CLIPSegVisionModel, CLIPSegForImageSegmentation)
@@ -176,7 +174,6 @@ export { CLIPSegModel } from './hf/clipseg-model.js';
 export type { ImageFeaturesOptions } from './hf/clipseg-model.js';
 export { CLIPSegForImageSegmentation } from './hf/clipseg-for-image-segmentation.js';
 export type { ConditionalEmbeddingsArgs } from './hf/clipseg-for-image-segmentation.js';
-export { hiddenStateName } from './hf/hf-graphs.js';
 export type {
   BaseModelOutputWithPooling,
   CLIPSegDecoderOutput,

@@ -2,13 +2,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { beforeAll, expect, it } from 'vitest';
+import { projectorActivationIndex } from '@clipseg/core';
 import { describeWithShared, sharedDir } from '@clipseg/core/testing';
 import type { CheckpointReader, CheckpointTensorInfo } from '../checkpoint/checkpoint-reader.js';
 import { buildGraphs } from './build-graphs.js';
 import type { BuiltGraphs } from './build-graphs.js';
 import type { ClipSegGraphConfig } from './clipseg-graph-config.js';
 import { onnx } from '../onnx/onnx-proto.js';
-import { projectorInputActivation } from './graph-contracts.js';
 import { pearson } from '../../test/pearson.js';
 
 const shared = sharedDir();
@@ -83,7 +83,7 @@ class Sessions {
   }
   async imageEmbeds(config: ClipSegGraphConfig, pixels: Float32Array, h: number, w: number): Promise<Float32Array> {
     const acts = await this.vision(pixels, h, w);
-    const out = await this.run('image_projector', { hidden_state: acts[`activation_${projectorInputActivation(config)}`]! });
+    const out = await this.run('image_projector', { hidden_state: acts[`activation_${projectorActivationIndex(config.extract_layers)}`]! });
     return out.image_embeds!.data as Float32Array;
   }
   async logits(acts: Record<string, ort.Tensor>, cond: Float32Array, n: number): Promise<ort.Tensor> {

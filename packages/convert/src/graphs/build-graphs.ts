@@ -3,8 +3,8 @@
  *
  * @module
  */
-import type { GraphContract, ImageSize } from '@clipseg/core';
-import { BUNDLE_WEIGHT_DTYPES, isBundleWeightDType } from '@clipseg/core';
+import type { AnyBundleGraphName, BundleGraphName, BundleOptionalGraphName, GraphContract, ImageSize } from '@clipseg/core';
+import { BUNDLE_GRAPH_NAMES, BUNDLE_OPTIONAL_GRAPH_NAMES, BUNDLE_WEIGHT_DTYPES, isBundleWeightDType } from '@clipseg/core';
 import type { CheckpointReader } from '../checkpoint/checkpoint-reader.js';
 import type { GraphBuilder } from '../onnx/graph-builder.js';
 import { writeModel } from '../onnx/model-writer.js';
@@ -13,8 +13,7 @@ import { checkGraphConfig } from './clipseg-graph-config.js';
 import { ConvertError } from './convert-error.js';
 import { buildDecoderGraph } from './decoder-graph.js';
 import { expectedParameters } from './expected-parameters.js';
-import type { AnyGraphName, GraphName, OptionalGraphName } from './graph-contracts.js';
-import { DEFAULT_IMAGE_SIZE, GRAPH_NAMES, OPTIONAL_GRAPH_NAMES, graphContracts } from './graph-contracts.js';
+import { DEFAULT_IMAGE_SIZE, graphContracts } from './graph-contracts.js';
 import { buildImageProjectorGraph } from './image-projector-graph.js';
 import { buildTextEncoderGraph } from './text-encoder-graph.js';
 import { buildTextModelGraph } from './text-model-graph.js';
@@ -27,7 +26,7 @@ import { WeightStore } from './weight-store.js';
 /** Progress of {@link buildGraphs}, reported after each weight is written. */
 export interface BuildGraphsProgress {
   /** Graph being written. */
-  readonly graph: AnyGraphName;
+  readonly graph: AnyBundleGraphName;
   /** Its position among the graphs (0-based). */
   readonly graphIndex: number;
   /** Number of graphs. */
@@ -65,10 +64,10 @@ export interface BuildGraphsOptions {
   /** `producer_version` written into each model. */
   readonly producerVersion?: string;
   /**
-   * Optional graphs to build besides the four default ones (see {@link OPTIONAL_GRAPH_NAMES}); default none. They
-   * do not change the default graphs (byte for byte), but each carries its own copy of the weights it uses.
+   * Optional graphs to build besides the four default ones (see {@link BUNDLE_OPTIONAL_GRAPH_NAMES}); default none.
+   * They do not change the default graphs (byte for byte), but each carries its own copy of the weights it uses.
    */
-  readonly optionalGraphs?: readonly OptionalGraphName[];
+  readonly optionalGraphs?: readonly BundleOptionalGraphName[];
 }
 
 /** How the decoder graph computes attention (see {@link BuildGraphsOptions.attention}). */
@@ -85,22 +84,22 @@ export function isAttentionKind(value: unknown): value is AttentionKind {
 /** The serialised ONNX models and their contracts. */
 export interface BuiltGraphs {
   /** ModelProto bytes of each graph: the four default ones, and the optional ones built. */
-  readonly graphs: Record<GraphName, Uint8Array> & Partial<Record<OptionalGraphName, Uint8Array>>;
-  /** Input/output contracts, in {@link GRAPH_NAMES} order, then the optional graphs in {@link OPTIONAL_GRAPH_NAMES} order. */
+  readonly graphs: Record<BundleGraphName, Uint8Array> & Partial<Record<BundleOptionalGraphName, Uint8Array>>;
+  /** Input/output contracts, in {@link BUNDLE_GRAPH_NAMES} order, then the optional graphs in {@link BUNDLE_OPTIONAL_GRAPH_NAMES} order. */
   readonly contracts: GraphContract[];
 }
 
-/** The requested optional graphs, deduplicated, in {@link OPTIONAL_GRAPH_NAMES} order; throws on an unknown name. */
-export function checkOptionalGraphs(names: readonly OptionalGraphName[] | undefined): OptionalGraphName[] {
+/** The requested optional graphs, deduplicated, in {@link BUNDLE_OPTIONAL_GRAPH_NAMES} order; throws on an unknown name. */
+export function checkOptionalGraphs(names: readonly BundleOptionalGraphName[] | undefined): BundleOptionalGraphName[] {
   if (names === undefined) return [];
-  if (!Array.isArray(names)) throw new ConvertError('CONVERT_INVALID_OPTIONS', `optionalGraphs must be an array of graph names (${OPTIONAL_GRAPH_NAMES.join(', ')}).`);
-  const unknown = names.filter((n) => !(OPTIONAL_GRAPH_NAMES as readonly string[]).includes(n));
+  if (!Array.isArray(names)) throw new ConvertError('CONVERT_INVALID_OPTIONS', `optionalGraphs must be an array of graph names (${BUNDLE_OPTIONAL_GRAPH_NAMES.join(', ')}).`);
+  const unknown = names.filter((n) => !(BUNDLE_OPTIONAL_GRAPH_NAMES as readonly string[]).includes(n));
   if (unknown.length > 0) {
-    throw new ConvertError('CONVERT_INVALID_OPTIONS', `Unknown optional graph ${unknown.map((n) => `'${String(n)}'`).join(', ')}; use ${OPTIONAL_GRAPH_NAMES.join(', ')}.`, {
+    throw new ConvertError('CONVERT_INVALID_OPTIONS', `Unknown optional graph ${unknown.map((n) => `'${String(n)}'`).join(', ')}; use ${BUNDLE_OPTIONAL_GRAPH_NAMES.join(', ')}.`, {
       details: { unknown: [...unknown] },
     });
   }
-  return OPTIONAL_GRAPH_NAMES.filter((n) => names.includes(n));
+  return BUNDLE_OPTIONAL_GRAPH_NAMES.filter((n) => names.includes(n));
 }
 
 /** Throws `CONVERT_INVALID_OPTIONS` unless both sides of `size` are positive multiples of the patch size. */
@@ -144,7 +143,7 @@ export async function buildGraphs(config: ClipSegGraphConfig, reader: Checkpoint
   validateCheckpoint(config, reader);
 
   const weights = new WeightStore(reader, expectedParameters(config), dtype);
-  const builders: Record<AnyGraphName, () => GraphBuilder> = {
+  const builders: Record<AnyBundleGraphName, () => GraphBuilder> = {
     text_encoder: () => buildTextEncoderGraph(config, weights),
     vision_encoder: () => buildVisionEncoderGraph(config, weights, imageSize),
     image_projector: () => buildImageProjectorGraph(config, weights, imageSize),
@@ -153,8 +152,8 @@ export async function buildGraphs(config: ClipSegGraphConfig, reader: Checkpoint
     vision_model: () => buildVisionModelGraph(config, weights),
     decoder_hidden_states: () => buildDecoderGraph(config, weights, imageSize, { hiddenStates: true, fusedAttention: attention === 'fused' }),
   };
-  const names: AnyGraphName[] = [...GRAPH_NAMES, ...optional];
-  const graphs = {} as Record<AnyGraphName, Uint8Array>;
+  const names: AnyBundleGraphName[] = [...BUNDLE_GRAPH_NAMES, ...optional];
+  const graphs = {} as Record<AnyBundleGraphName, Uint8Array>;
   for (const [graphIndex, graph] of names.entries()) {
     // The optional graphs are size-independent except decoder_hidden_states; their doc strings say so.
     const sized = graph !== 'text_model' && graph !== 'vision_model';

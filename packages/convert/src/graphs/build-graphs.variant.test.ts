@@ -5,11 +5,11 @@
  */
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
+import { projectorActivationIndex } from '@clipseg/core';
 import type { CheckpointReader } from '../checkpoint/checkpoint-reader.js';
 import { buildGraphs } from './build-graphs.js';
 import type { ClipSegGraphConfig } from './clipseg-graph-config.js';
 import { expectedParameters } from './expected-parameters.js';
-import { projectorInputActivation } from './graph-contracts.js';
 import { interpolatePositionEmbeddings } from './position-embeddings.js';
 import { pearson } from '../../test/pearson.js';
 
@@ -347,7 +347,7 @@ describe.each(cases)('buildGraphs for another config: $title', ({ config, H, W, 
         }
       });
 
-      const projected = await run('image_projector', { hidden_state: acts[`activation_${projectorInputActivation(config)}`]! });
+      const projected = await run('image_projector', { hidden_state: acts[`activation_${projectorActivationIndex(config.extract_layers)}`]! });
       for (let b = 0; b < 2; b++) {
         errors.push(`image ${expectNear(`image_embeds[${b}]`, (projected.image_embeds!.data as Float32Array).subarray(b * P, (b + 1) * P), refImageEmbeds(config, weights, states[b]!), 1e-5).toExponential(1)}`);
       }

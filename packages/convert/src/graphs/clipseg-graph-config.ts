@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { CLIPSegConfig, HIDDEN_ACTIVATIONS, isHiddenActivation } from '@clipseg/core';
 import { ConvertError } from './convert-error.js';
 
 /** Text tower fields read by the converter (HF names). */
@@ -46,9 +47,6 @@ export interface ClipSegGraphConfig {
   readonly vision_config: VisionGraphConfig;
 }
 
-/** Activations the graphs implement (HF `ACT2FN` names). */
-export const SUPPORTED_ACTIVATIONS: readonly string[] = ['quick_gelu', 'gelu', 'gelu_new', 'gelu_pytorch_tanh', 'gelu_fast', 'relu', 'silu', 'swish'];
-
 /** Index of the deepest vision layer whose output the decoder reads. */
 export function deepestExtractLayer(config: ClipSegGraphConfig): number {
   return Math.max(...config.extract_layers);
@@ -60,11 +58,15 @@ export function positionGridSide(config: ClipSegGraphConfig): number {
 }
 
 /**
- * Checks that the graphs can be built for `config`.
+ * Checks that the graphs can be built for `config`. A core `CLIPSegConfig` passes as it is: its constructor already
+ * refused everything checked here (and more). A plain structural config, which nothing else has checked, gets
+ * the checks the graph builders need; unlike `CLIPSegConfig` it may leave HF's ranges where the graphs are still
+ * well defined (e.g. a `conditional_layer` past the last decoder layer: no FiLM).
  *
  * @throws {@link ConvertError} `CONVERT_INVALID_CONFIG` listing every problem.
  */
 export function checkGraphConfig(config: ClipSegGraphConfig): void {
+  if (config instanceof CLIPSegConfig) return;
   const problems: string[] = [];
   const positive = (path: string, value: number): void => {
     if (!Number.isSafeInteger(value) || value < 1) problems.push(`${path} must be a positive integer, got ${String(value)}`);
@@ -115,7 +117,7 @@ export function checkGraphConfig(config: ClipSegGraphConfig): void {
     ['text_config.hidden_act', text.hidden_act],
     ['vision_config.hidden_act', vision.hidden_act],
   ] as const) {
-    if (!SUPPORTED_ACTIVATIONS.includes(act)) problems.push(`${path} '${act}' is not supported (${SUPPORTED_ACTIVATIONS.join(', ')})`);
+    if (!isHiddenActivation(act)) problems.push(`${path} '${act}' is not supported (${HIDDEN_ACTIVATIONS.join(', ')})`);
   }
   for (const [path, eps] of [
     ['text_config.layer_norm_eps', text.layer_norm_eps],

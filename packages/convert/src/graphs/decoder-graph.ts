@@ -3,11 +3,11 @@
  *
  * @module
  */
-import type { ImageSize } from '@clipseg/core';
+import { activationName, hiddenStateName, type ImageSize } from '@clipseg/core';
 import { GraphBuilder } from '../onnx/graph-builder.js';
 import type { ClipSegGraphConfig } from './clipseg-graph-config.js';
 import { DECODER_PREFIX } from './expected-parameters.js';
-import { activationName, graphGeometry, hiddenStateName } from './graph-contracts.js';
+import { graphGeometry } from './graph-contracts.js';
 import type { LayerContext, LayerShape } from './layers.js';
 import { linear, postNormLayer } from './layers.js';
 import type { WeightStore } from './weight-store.js';

@@ -1,53 +1,16 @@
 /**
- * The names, types and shapes of the CLIPSeg graphs' inputs and outputs (the four default graphs and the optional
- * ones): the contract between the converter and the runtimes.
+ * The types and shapes of the CLIPSeg graphs' inputs and outputs (the four default graphs and the optional ones)
+ * that the converter writes into the manifest. The names come from `@clipseg/core` (`activationName`,
+ * `hiddenStateName`, ...), which owns the bundle contract.
  *
  * @module
  */
-import {
-  BUNDLE_GRAPH_NAMES,
-  BUNDLE_OPTIONAL_GRAPH_NAMES,
-  type AnyBundleGraphName,
-  type BundleGraphName,
-  type BundleOptionalGraphName,
-  type GraphContract,
-  type ImageSize,
-  type TensorSpec,
-} from '@clipseg/core';
+import { activationName, hiddenStateName, type BundleOptionalGraphName, type GraphContract, type ImageSize, type TensorSpec } from '@clipseg/core';
 import type { ClipSegGraphConfig } from './clipseg-graph-config.js';
 import { deepestExtractLayer } from './clipseg-graph-config.js';
 
-/** The graphs of a CLIPSeg bundle (core's {@link BUNDLE_GRAPH_NAMES}). */
-export const GRAPH_NAMES = BUNDLE_GRAPH_NAMES;
-
-/** One of {@link GRAPH_NAMES}. */
-export type GraphName = BundleGraphName;
-
-/** The optional graphs a conversion may add (core's {@link BUNDLE_OPTIONAL_GRAPH_NAMES}). */
-export const OPTIONAL_GRAPH_NAMES = BUNDLE_OPTIONAL_GRAPH_NAMES;
-
-/** One of {@link OPTIONAL_GRAPH_NAMES}. */
-export type OptionalGraphName = BundleOptionalGraphName;
-
-/** Any graph the converter writes. */
-export type AnyGraphName = AnyBundleGraphName;
-
 /** The processor size of the published CLIPSeg checkpoints (CIDAS/clipseg-rd64-refined): 352×352. */
 export const DEFAULT_IMAGE_SIZE: ImageSize = Object.freeze({ height: 352, width: 352 });
-
-/**
- * Name of the output holding hidden state `index` in the optional graphs: in `text_model` and `vision_model`, 0 is
- * the encoder input and i the output of encoder layer i − 1 (HF `hidden_states[i]`); in `decoder_hidden_states`,
- * i is the output of decoder layer i (HF `decoder_output.hidden_states[i]`).
- */
-export function hiddenStateName(index: number): string {
-  return `hidden_state_${index}`;
-}
-
-/** Name of the decoder input / vision output holding the activation of `extract_layers[index]`. */
-export function activationName(index: number): string {
-  return `activation_${index}`;
-}
 
 /** Sizes derived from the config and the image size that the graphs and contracts share. */
 export interface GraphGeometry {
@@ -74,11 +37,11 @@ export function graphGeometry(config: ClipSegGraphConfig, imageSize: ImageSize):
 }
 
 /**
- * The contract of each graph for `config` at `imageSize`: the four of {@link GRAPH_NAMES} in that order, then the
- * requested optional graphs in {@link OPTIONAL_GRAPH_NAMES} order.
+ * The contract of each graph for `config` at `imageSize`: the four of core's `BUNDLE_GRAPH_NAMES` in that order, then the
+ * requested optional graphs in `BUNDLE_OPTIONAL_GRAPH_NAMES` order.
  */
-export function graphContracts(config: ClipSegGraphConfig, imageSize: ImageSize, optional: readonly OptionalGraphName[] = []): GraphContract[] {
-  return [...defaultGraphContracts(config, imageSize), ...optionalGraphContracts(config, imageSize).filter((c) => optional.includes(c.name as OptionalGraphName))];
+export function graphContracts(config: ClipSegGraphConfig, imageSize: ImageSize, optional: readonly BundleOptionalGraphName[] = []): GraphContract[] {
+  return [...defaultGraphContracts(config, imageSize), ...optionalGraphContracts(config, imageSize).filter((c) => optional.includes(c.name as BundleOptionalGraphName))];
 }
 
 /** The contracts of the four default graphs. */
@@ -128,7 +91,7 @@ function defaultGraphContracts(config: ClipSegGraphConfig, imageSize: ImageSize)
   ];
 }
 
-/** The contracts of every optional graph, in {@link OPTIONAL_GRAPH_NAMES} order. */
+/** The contracts of every optional graph, in `BUNDLE_OPTIONAL_GRAPH_NAMES` order. */
 function optionalGraphContracts(config: ClipSegGraphConfig, imageSize: ImageSize): GraphContract[] {
   const { tokens, logitsHeight, logitsWidth } = graphGeometry(config, imageSize);
   const text = config.text_config;
@@ -181,9 +144,4 @@ function optionalGraphContracts(config: ClipSegGraphConfig, imageSize: ImageSize
       ],
     },
   ];
-}
-
-/** Index k of the vision_encoder output `activation_k` that feeds the image_projector (the deepest extract layer). */
-export function projectorInputActivation(config: ClipSegGraphConfig): number {
-  return config.extract_layers.indexOf(deepestExtractLayer(config));
 }

@@ -61,7 +61,7 @@ export function layerNorm(ctx: LayerContext, x: string, prefix: string, eps: num
   return g.op('LayerNormalization', [x, w.param(g, `${prefix}.weight`), w.param(g, `${prefix}.bias`)], { axis: -1, epsilon: float(eps) });
 }
 
-/** HF `ACT2FN[name]` (see `SUPPORTED_ACTIVATIONS`). */
+/** HF `ACT2FN[name]` (see core's `HIDDEN_ACTIVATIONS`). */
 export function activation(g: GraphBuilder, x: string, name: string): string {
   const scalar = (v: number): string => g.constFloat32([v], []);
   switch (name) {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { bytesSource, interpolatePositionEmbeddings, memoryFileSet, openSafetensors, parseBundleManifest, type SafetensorsReader } from '@clipseg/core';
+import { BUNDLE_OPTIONAL_GRAPH_NAMES, bytesSource, interpolatePositionEmbeddings, memoryFileSet, openSafetensors, parseBundleManifest, type SafetensorsReader } from '@clipseg/core';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeWithShared, sharedDir } from '@clipseg/core/testing';
@@ -9,7 +9,6 @@ import { openCheckpoint } from '../checkpoint/open-checkpoint.js';
 import { initRandomCheckpoint } from '../random/init-random.js';
 import { buildGraphs, type BuiltGraphs } from './build-graphs.js';
 import type { ClipSegGraphConfig } from './clipseg-graph-config.js';
-import { OPTIONAL_GRAPH_NAMES } from './graph-contracts.js';
 
 const shared = sharedDir();
 
@@ -43,7 +42,7 @@ describeWithShared('optional graphs against the tiny-refined goldens', () => {
     plain = await buildGraphs(config, checkpoint.reader);
     table = await checkpoint.reader.readFloat32('clip.vision_model.embeddings.position_embedding.weight');
     golden = await openSafetensors(bytesSource(file(join(dir, 'golden.safetensors'))));
-    for (const name of OPTIONAL_GRAPH_NAMES) sessions[name] = await ort.InferenceSession.create(built.graphs[name]!);
+    for (const name of BUNDLE_OPTIONAL_GRAPH_NAMES) sessions[name] = await ort.InferenceSession.create(built.graphs[name]!);
   });
   afterAll(async () => {
     await Promise.all(Object.values(sessions).map((s) => s.release()));

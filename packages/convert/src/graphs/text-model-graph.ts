@@ -4,9 +4,9 @@
  *
  * @module
  */
+import { hiddenStateName } from '@clipseg/core';
 import { GraphBuilder } from '../onnx/graph-builder.js';
 import type { ClipSegGraphConfig } from './clipseg-graph-config.js';
-import { hiddenStateName } from './graph-contracts.js';
 import { TEXT_PREFIX } from './expected-parameters.js';
 import type { LayerContext } from './layers.js';
 import { layerNorm, preNormLayer } from './layers.js';

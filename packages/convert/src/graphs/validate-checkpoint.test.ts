@@ -136,4 +136,14 @@ describe('validateCheckpoint', () => {
     expect(bad.message).toMatch(/'tanh' is not supported/);
     expect(bad.message).toMatch(/vision hidden size 48 is not divisible by its 5 attention heads/);
   });
+
+  it("checkGraphConfig takes a core CLIPSegConfig as checked: it does not validate the config's fields again", () => {
+    const read: string[] = [];
+    const config = clipsegPreset('tiny');
+    const watched = new Proxy(config, { get: (target, key, receiver) => (read.push(String(key)), Reflect.get(target, key, receiver)) });
+    checkGraphConfig(watched);
+    expect(read).toEqual([]);
+    // A plain copy of the same fields is checked field by field.
+    checkGraphConfig({ ...config });
+  });
 });

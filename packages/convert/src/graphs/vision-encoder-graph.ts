@@ -4,12 +4,12 @@
  *
  * @module
  */
-import type { ImageSize } from '@clipseg/core';
+import { activationName, type ImageSize } from '@clipseg/core';
 import { GraphBuilder } from '../onnx/graph-builder.js';
 import type { ClipSegGraphConfig } from './clipseg-graph-config.js';
 import { deepestExtractLayer, positionGridSide } from './clipseg-graph-config.js';
 import { VISION_PREFIX } from './expected-parameters.js';
-import { activationName, graphGeometry } from './graph-contracts.js';
+import { graphGeometry } from './graph-contracts.js';
 import type { LayerContext, LayerShape } from './layers.js';
 import { layerNorm, preNormLayer } from './layers.js';
 import { interpolatePositionEmbeddings } from './position-embeddings.js';

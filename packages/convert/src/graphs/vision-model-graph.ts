@@ -4,10 +4,10 @@
  *
  * @module
  */
+import { hiddenStateName } from '@clipseg/core';
 import { GraphBuilder } from '../onnx/graph-builder.js';
 import type { ClipSegGraphConfig } from './clipseg-graph-config.js';
 import { VISION_PREFIX } from './expected-parameters.js';
-import { hiddenStateName } from './graph-contracts.js';
 import type { LayerContext } from './layers.js';
 import { layerNorm, preNormLayer } from './layers.js';
 import { visionLayerShape } from './vision-encoder-graph.js';

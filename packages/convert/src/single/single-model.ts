@@ -5,9 +5,9 @@
  *
  * @module
  */
-import type { GraphContract, ImageSize } from '@clipseg/core';
+import { activationName, type GraphContract, type ImageSize } from '@clipseg/core';
 import type { ClipSegGraphConfig } from '../graphs/clipseg-graph-config.js';
-import { activationName, graphGeometry } from '../graphs/graph-contracts.js';
+import { graphGeometry } from '../graphs/graph-contracts.js';
 import { mergeModels } from './merge-models.js';
 
 /** Path of the single-graph model inside its folder, where transformers.js looks for fp32 weights. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { BUNDLE_FORMAT, BUNDLE_FORMAT_VERSION, BUNDLE_GRAPH_NAMES, BUNDLE_OPTIONAL_GRAPH_NAMES, isBundleOptionalGraphName, parseBundleManifest } from './bundle-manifest.js';
+import { BUNDLE_FORMAT, BUNDLE_FORMAT_VERSION, parseBundleManifest } from './bundle-manifest.js';
+import { BUNDLE_GRAPH_NAMES, BUNDLE_OPTIONAL_GRAPH_NAMES, isBundleOptionalGraphName } from './graph-names.js';
 
 const file = (path: string) => ({ path, bytes: 10, sha256: 'a'.repeat(64) });
 

@@ -3,6 +3,7 @@ import type { TensorDType } from '../tensor/tensor.js';
 import type { DimSpec, TensorSpec } from '../tensor/tensor-spec.js';
 import { checkRelativePath } from '../io/safe-path.js';
 import { BundleError } from './bundle-error.js';
+import { BUNDLE_GRAPH_NAMES, BUNDLE_OPTIONAL_GRAPH_NAMES, type AnyBundleGraphName, type BundleGraphName, type BundleOptionalGraphName } from './graph-names.js';
 
 /** The `format` field of every bundle manifest. */
 export const BUNDLE_FORMAT = 'clipseg-onnx-bundle';
@@ -14,27 +15,6 @@ export const BUNDLE_FORMAT = 'clipseg-onnx-bundle';
 export const BUNDLE_FORMAT_VERSION = 2;
 /** The oldest manifest version this code reads. */
 export const BUNDLE_OLDEST_FORMAT_VERSION = 1;
-/** The manifest's file name inside a bundle. */
-export const BUNDLE_MANIFEST_FILE = 'manifest.json';
-/** The graphs of a bundle, in the order they are written. */
-export const BUNDLE_GRAPH_NAMES = ['text_encoder', 'vision_encoder', 'image_projector', 'decoder'] as const;
-/** Name of one graph of a bundle. */
-export type BundleGraphName = (typeof BUNDLE_GRAPH_NAMES)[number];
-/**
- * Graphs a bundle may carry besides the four of the segmentation pipeline (format version 2, written on request
- * by the converter), for the HF model classes: `text_model` (the whole text tower with the attention mask, every
- * hidden state), `vision_model` (the whole vision tower at any image size, position embeddings as an input, every
- * hidden state) and `decoder_hidden_states` (the decoder, also returning each decoder layer's output).
- */
-export const BUNDLE_OPTIONAL_GRAPH_NAMES = ['text_model', 'vision_model', 'decoder_hidden_states'] as const;
-/** Name of one optional graph of a bundle. */
-export type BundleOptionalGraphName = (typeof BUNDLE_OPTIONAL_GRAPH_NAMES)[number];
-/** Name of any graph a bundle may hold, required or optional. */
-export type AnyBundleGraphName = BundleGraphName | BundleOptionalGraphName;
-/** True when `name` is one of {@link BUNDLE_OPTIONAL_GRAPH_NAMES}. */
-export function isBundleOptionalGraphName(name: unknown): name is BundleOptionalGraphName {
-  return typeof name === 'string' && (BUNDLE_OPTIONAL_GRAPH_NAMES as readonly string[]).includes(name);
-}
 
 /** A file with its size and SHA-256, for integrity checks. */
 export interface BundleFileEntry {
@@ -102,9 +82,6 @@ export interface BundleManifest {
     readonly positionEmbeddings?: BundleFileEntry;
   };
 }
-
-/** Name of the tensor in the `files.positionEmbeddings` safetensors file. */
-export const POSITION_EMBEDDINGS_TENSOR = 'position_embedding';
 
 const DTYPES: ReadonlySet<string> = new Set<TensorDType>(['float32', 'float16', 'int64', 'int32', 'int8', 'uint8', 'bool']);
 

@@ -6,7 +6,8 @@
 import fc from 'fast-check';
 import { describe, expect } from 'vitest';
 import { fuzzIt, hostileJsonValue, jsonText, mutatedJson, mutatedJsonText, typedOutcome } from '../../../../fuzz/index.js';
-import { BUNDLE_FORMAT, BUNDLE_GRAPH_NAMES, BUNDLE_OPTIONAL_GRAPH_NAMES, BUNDLE_WEIGHT_DTYPES, parseBundleManifest } from '../bundle/bundle-manifest.js';
+import { BUNDLE_FORMAT, BUNDLE_WEIGHT_DTYPES, parseBundleManifest } from '../bundle/bundle-manifest.js';
+import { BUNDLE_GRAPH_NAMES, BUNDLE_OPTIONAL_GRAPH_NAMES } from '../bundle/graph-names.js';
 import type { BundleManifest } from '../bundle/bundle-manifest.js';
 import { checkRelativePath } from '../io/safe-path.js';
 

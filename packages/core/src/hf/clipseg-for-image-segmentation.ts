@@ -1,12 +1,11 @@
 import type { AbortSignalLike, Backend } from '../backend/backend.js';
 import type { CLIPSegConfig } from '../config/clipseg-config.js';
 import type { FileSet } from '../loading/file-set.js';
-import { activationName, DECODER_CONDITION, projectorActivationIndex } from '../pipeline/graph-io.js';
+import { activationName, DECODER_CONDITION, hiddenStateName, projectorActivationIndex } from '../bundle/graph-names.js';
 import { createTensor, type Tensor } from '../tensor/tensor.js';
 import { CLIPSegModel } from './clipseg-model.js';
 import { float32Result, type HFBundle, type HFBundleLoadOptions } from './hf-bundle.js';
 import { HFModelError } from './hf-error.js';
-import { hiddenStateName } from './hf-graphs.js';
 import { checkConditionalEmbeddings, checkPixelValues, checkTextInputs, type CheckedPixels, type CheckedText } from './hf-inputs.js';
 import { HFModelBase } from './hf-model-base.js';
 import type { BaseModelOutputWithPooling, CLIPSegImageSegmentationOutput, CLIPSegSegmentationInputs, HFForwardOptions, TokenTensorLike } from './hf-types.js';

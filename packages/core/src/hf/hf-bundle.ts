@@ -1,14 +1,14 @@
 import { checkFloat32Output } from '../tensor/float32-output.js';
 import type { AbortSignalLike, Backend, Session, SessionOptions } from '../backend/backend.js';
-import { POSITION_EMBEDDINGS_TENSOR, type AnyBundleGraphName, type BundleGraphEntry, type BundleManifest } from '../bundle/bundle-manifest.js';
-import { CLIPSegConfig } from '../config/clipseg-config.js';
-import { ViTImageProcessorConfig } from '../config/preprocessor-config.js';
+import { BUNDLE_VERIFICATIONS, readVerified, type BundleVerification } from '../bundle/bundle-files.js';
+import type { BundleGraphEntry, BundleManifest } from '../bundle/bundle-manifest.js';
+import { POSITION_EMBEDDINGS_TENSOR, type AnyBundleGraphName } from '../bundle/graph-names.js';
+import { openBundle, type OpenedBundle } from '../bundle/open-bundle.js';
+import type { CLIPSegConfig } from '../config/clipseg-config.js';
+import type { ViTImageProcessorConfig } from '../config/preprocessor-config.js';
 import { isClipSegError } from '../errors.js';
 import { bytesSource } from '../io/byte-source.js';
 import type { FileSet } from '../loading/file-set.js';
-import { loadTokenizer } from '../loading/load-tokenizer.js';
-import { BUNDLE_VERIFICATIONS, readManifest, readVerified, throwIfAborted, type BundleVerification } from '../pipeline/bundle-files.js';
-import { checkConsistency } from '../pipeline/load-bundle.js';
 import { openSafetensors } from '../safetensors/reader.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { CLIPTokenizer } from '../tokenizer/clip-tokenizer.js';
@@ -29,8 +29,6 @@ export interface HFBundleLoadOptions {
    */
   readonly logitScale?: number;
 }
-
-const utf8 = (bytes: Uint8Array): string => new TextDecoder('utf-8').decode(bytes);
 
 function invalidOption(message: string): HFModelError {
   return new HFModelError('HF_INVALID_OPTIONS', message);
@@ -63,15 +61,7 @@ export class HFBundle {
   #positionTable: Promise<Float32Array> | undefined;
   #disposed = false;
 
-  private constructor(init: {
-    files: FileSet;
-    backend: Backend;
-    manifest: BundleManifest;
-    config: CLIPSegConfig;
-    preprocessorConfig: ViTImageProcessorConfig;
-    tokenizer: CLIPTokenizer;
-    options: HFBundleLoadOptions;
-  }) {
+  private constructor(init: OpenedBundle & { files: FileSet; backend: Backend; options: HFBundleLoadOptions }) {
     this.manifest = init.manifest;
     this.config = init.config;
     this.preprocessorConfig = init.preprocessorConfig;
@@ -84,8 +74,9 @@ export class HFBundle {
   }
 
   /**
-   * Reads and checks `manifest.json` (format 1 or 2), `config.json`, `preprocessor_config.json` and the tokenizer;
-   * creates no session (graphs load on first use).
+   * Opens the bundle ({@link openBundle}: `manifest.json` format 1 or 2, `config.json`, `preprocessor_config.json`
+   * and the tokenizer, read and checked) and checks the contracts of its optional graphs; creates no session
+   * (graphs load on first use).
    *
    * @throws {@link BundleError} (`BUNDLE_NOT_FOUND`, `BUNDLE_FILE_MISSING`, `BUNDLE_INTEGRITY`,
    *   `BUNDLE_VERSION_UNSUPPORTED` …), `ConfigError`, `TokenizerFilesError`, `PipelineError`
@@ -101,19 +92,12 @@ export class HFBundle {
       throw invalidOption(`logitScale must be a finite number (the checkpoint's clip.logit_scale, before exp), got ${String(options.logitScale)}.`);
     }
     if (typeof backend?.createSession !== 'function') throw invalidOption('backend must be a Backend (an object with createSession).');
-    const verify = options.verify ?? 'size';
-    throwIfAborted(options.signal);
-    const manifest = await readManifest(files);
-    const config = CLIPSegConfig.fromJSON(utf8(await readVerified(files, manifest.files.config, verify)));
-    const preprocessorConfig = ViTImageProcessorConfig.fromJSON(utf8(await readVerified(files, manifest.files.preprocessor, verify)), {
-      numChannels: config.vision_config.num_channels,
+    const opened = await openBundle(files, {
+      ...(options.verify === undefined ? {} : { verify: options.verify }),
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
+      check: checkOptionalContracts,
     });
-    checkConsistency(manifest, config, preprocessorConfig);
-    checkOptionalContracts(manifest, config);
-    for (const entry of manifest.files.tokenizer) await readVerified(files, entry, verify);
-    const tokenizer = await loadTokenizer(files);
-    throwIfAborted(options.signal);
-    return new HFBundle({ files, backend, manifest, config, preprocessorConfig, tokenizer, options });
+    return new HFBundle({ ...opened, files, backend, options });
   }
 
   /** True when the bundle has graph `name` (the four default graphs always; optional ones when converted with them). */

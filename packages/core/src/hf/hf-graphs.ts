@@ -1,40 +1,7 @@
-import { BUNDLE_OPTIONAL_GRAPH_NAMES, type BundleManifest, type BundleOptionalGraphName } from '../bundle/bundle-manifest.js';
+import type { BundleManifest } from '../bundle/bundle-manifest.js';
+import { BUNDLE_OPTIONAL_GRAPH_NAMES, optionalGraphNames } from '../bundle/graph-names.js';
 import type { CLIPSegConfig } from '../config/clipseg-config.js';
-import { activationName, DECODER_CONDITION } from '../pipeline/graph-io.js';
 import { HFModelError } from './hf-error.js';
-
-/**
- * Name of the output holding hidden state `index` in the optional graphs (`text_model`, `vision_model`:
- * 0 is the encoder input, i the output of layer i − 1; `decoder_hidden_states`: i is decoder layer i's output).
- */
-export function hiddenStateName(index: number): string {
-  return `hidden_state_${index}`;
-}
-
-/** The names an optional graph must have for the HF classes to use it. */
-export interface OptionalGraphNames {
-  /** Every input, and nothing else. */
-  readonly inputs: readonly string[];
-  /** Outputs the classes fetch (the graph may have more). */
-  readonly outputs: readonly string[];
-}
-
-/** The input and output names of each optional graph for `config`. */
-export function optionalGraphNames(config: CLIPSegConfig): Readonly<Record<BundleOptionalGraphName, OptionalGraphNames>> {
-  const states = (n: number) => Array.from({ length: n }, (_, i) => hiddenStateName(i));
-  const activations = config.extract_layers.map((_, i) => activationName(i));
-  return {
-    text_model: {
-      inputs: ['input_ids', 'attention_mask'],
-      outputs: ['last_hidden_state', 'pooler_output', 'text_embeds', ...states(config.text_config.num_hidden_layers + 1)],
-    },
-    vision_model: {
-      inputs: ['pixel_values', 'position_embeddings'],
-      outputs: ['last_hidden_state', 'pooler_output', 'image_embeds', ...states(config.vision_config.num_hidden_layers + 1)],
-    },
-    decoder_hidden_states: { inputs: [...activations, DECODER_CONDITION], outputs: ['logits', ...states(config.extract_layers.length)] },
-  };
-}
 
 /**
  * Checks the manifest contract of every optional graph the bundle has against `config`.

@@ -5,10 +5,9 @@
  * @module
  */
 import type { AbortSignalLike } from '../backend/backend.js';
+import { hiddenStateName, TEXT_INPUT, TEXT_OUTPUT } from '../bundle/graph-names.js';
 import { createTensor, type Tensor } from '../tensor/tensor.js';
-import { TEXT_INPUT, TEXT_OUTPUT } from '../pipeline/graph-io.js';
 import { float32Result, type HFBundle } from './hf-bundle.js';
-import { hiddenStateName } from './hf-graphs.js';
 import { maskKeepsPooledPrefix, type CheckedText } from './hf-inputs.js';
 import type { BaseModelOutputWithPooling } from './hf-types.js';
 

@@ -6,11 +6,10 @@
  * @module
  */
 import type { AbortSignalLike } from '../backend/backend.js';
-import { activationName, PROJECTOR_INPUT, PROJECTOR_OUTPUT, projectorActivationIndex, VISION_INPUT } from '../pipeline/graph-io.js';
+import { activationName, hiddenStateName, PROJECTOR_INPUT, PROJECTOR_OUTPUT, projectorActivationIndex, VISION_INPUT } from '../bundle/graph-names.js';
 import { createTensor, type Tensor } from '../tensor/tensor.js';
 import { float32Result, type HFBundle } from './hf-bundle.js';
 import { HFModelError } from './hf-error.js';
-import { hiddenStateName } from './hf-graphs.js';
 import type { CheckedPixels } from './hf-inputs.js';
 import { interpolatePositionEmbeddings } from './position-embeddings.js';
 import type { BaseModelOutputWithPooling } from './hf-types.js';

@@ -1,5 +1,5 @@
 import type { AbortSignalLike, SessionOptions } from '../backend/backend.js';
-import { BUNDLE_VERIFICATIONS, type BundleVerification } from './bundle-files.js';
+import { BUNDLE_VERIFICATIONS, type BundleVerification } from '../bundle/bundle-files.js';
 import type { ImageAdapter } from './image-adapter.js';
 import { PipelineError } from './pipeline-error.js';
 import type { Prompt } from './prompt.js';

@@ -1,13 +1,10 @@
 import type { AbortSignalLike, Backend, ModelSource, Session, SessionOptions } from '../backend/backend.js';
-import type { BundleGraphName, BundleManifest } from '../bundle/bundle-manifest.js';
-import { CLIPSegConfig } from '../config/clipseg-config.js';
-import { ViTImageProcessorConfig } from '../config/preprocessor-config.js';
+import { checkFile, readVerified, throwIfAborted, type BundleVerification } from '../bundle/bundle-files.js';
+import type { BundleManifest } from '../bundle/bundle-manifest.js';
+import type { BundleGraphName } from '../bundle/graph-names.js';
+import { openBundle, type OpenedBundle } from '../bundle/open-bundle.js';
 import type { FileSet } from '../loading/file-set.js';
-import { loadTokenizer } from '../loading/load-tokenizer.js';
-import type { CLIPTokenizer } from '../tokenizer/clip-tokenizer.js';
-import { checkFile, readManifest, readVerified, throwIfAborted, type BundleVerification } from './bundle-files.js';
-import { checkManifestGraphs, checkSessionIO, DECODER_CONDITION, PROJECTOR_OUTPUT, TEXT_OUTPUT, VISION_INPUT } from './graph-io.js';
-import { PipelineError } from './pipeline-error.js';
+import { checkSessionIO } from './graph-io.js';
 
 /** What {@link loadBundle} needs besides the files and the backend. @internal */
 export interface LoadBundleOptions {
@@ -23,63 +20,9 @@ export interface LoadBundleOptions {
 export type EagerGraphName = Exclude<BundleGraphName, 'image_projector'>;
 
 /** A bundle read, checked and ready to run (all but the image_projector). @internal */
-export interface LoadedBundle {
-  /** `manifest.json`. */
-  readonly manifest: BundleManifest;
-  /** `config.json`. */
-  readonly config: CLIPSegConfig;
-  /** `preprocessor_config.json`. */
-  readonly preprocessorConfig: ViTImageProcessorConfig;
-  /** The tokenizer files. */
-  readonly tokenizer: CLIPTokenizer;
+export interface LoadedBundle extends OpenedBundle {
   /** The sessions created at load, checked against the manifest. */
   readonly sessions: Readonly<Record<EagerGraphName, Session>>;
-}
-
-const utf8 = (bytes: Uint8Array) => new TextDecoder('utf-8').decode(bytes);
-
-function disagree(message: string, details: Record<string, unknown>): PipelineError {
-  return new PipelineError('PIPELINE_BUNDLE_MISMATCH', `${message} The bundle's files come from different models; re-convert the checkpoint.`, { details });
-}
-
-/**
- * Checks that `config.json`, `preprocessor_config.json` and the manifest describe the same model.
- *
- * @throws {@link PipelineError} `PIPELINE_GRAPH_MISMATCH` or `PIPELINE_BUNDLE_MISMATCH`
- */
-export function checkConsistency(manifest: BundleManifest, config: CLIPSegConfig, pre: ViTImageProcessorConfig): void {
-  checkManifestGraphs(manifest, config.extract_layers.length);
-  const dimOf = (graph: BundleGraphName, io: 'inputs' | 'outputs', name: string, axis: number) => manifest.graphs[graph][io].find((s) => s.name === name)?.dims[axis];
-  const projection: [BundleGraphName, 'inputs' | 'outputs', string][] = [
-    ['text_encoder', 'outputs', TEXT_OUTPUT],
-    ['image_projector', 'outputs', PROJECTOR_OUTPUT],
-    ['decoder', 'inputs', DECODER_CONDITION],
-  ];
-  for (const [graph, io, name] of projection) {
-    const dim = dimOf(graph, io, name, 1);
-    if (typeof dim === 'number' && dim !== config.projection_dim) {
-      throw disagree(`manifest.json gives ${graph}'s ${name} width ${dim}, but config.json's projection_dim is ${config.projection_dim}.`, {
-        graph,
-        name,
-        expected: config.projection_dim,
-        actual: dim,
-      });
-    }
-  }
-  const channels = dimOf('vision_encoder', 'inputs', VISION_INPUT, 1);
-  if (typeof channels === 'number' && channels !== config.vision_config.num_channels) {
-    throw disagree(`manifest.json's pixel_values has ${channels} channels, but config.json's vision_config.num_channels is ${config.vision_config.num_channels}.`, {
-      expected: config.vision_config.num_channels,
-      actual: channels,
-    });
-  }
-  const size = manifest.imageSize;
-  if (pre.do_resize && (pre.size.height !== size.height || pre.size.width !== size.width)) {
-    throw disagree(
-      `preprocessor_config.json resizes to ${pre.size.height}×${pre.size.width}, but the graphs take ${size.height}×${size.width} (manifest.json imageSize).`,
-      { expected: { ...size }, actual: { ...pre.size } },
-    );
-  }
 }
 
 /**
@@ -118,22 +61,15 @@ export async function createGraphSession(
 }
 
 /**
- * Reads `manifest.json`, the configs and the tokenizer, verifies every file the manifest lists (the image_projector
- * included, without loading it), and creates the text_encoder, vision_encoder and decoder sessions. On failure,
- * sessions already created are disposed.
+ * Opens the bundle ({@link openBundle}: manifest, configs, tokenizer), verifies every other file the manifest lists
+ * (the image_projector included, without loading it), and creates the text_encoder, vision_encoder and decoder
+ * sessions. On failure, sessions already created are disposed.
  * @internal
  */
 export async function loadBundle(files: FileSet, backend: Backend, options: LoadBundleOptions): Promise<LoadedBundle> {
   const { verify, signal } = options;
-  throwIfAborted(signal);
-  const manifest = await readManifest(files);
-  const config = CLIPSegConfig.fromJSON(utf8(await readVerified(files, manifest.files.config, verify)));
-  const preprocessorConfig = ViTImageProcessorConfig.fromJSON(utf8(await readVerified(files, manifest.files.preprocessor, verify)), {
-    numChannels: config.vision_config.num_channels,
-  });
-  checkConsistency(manifest, config, preprocessorConfig);
-  for (const entry of manifest.files.tokenizer) await readVerified(files, entry, verify);
-  const tokenizer = await loadTokenizer(files);
+  const opened = await openBundle(files, { verify, signal });
+  const { manifest } = opened;
   await checkFile(files, manifest.graphs.image_projector, verify);
 
   // The three sessions are created concurrently: reading and optimising one graph overlaps with the others.
@@ -147,5 +83,5 @@ export async function loadBundle(files: FileSet, backend: Backend, options: Load
     throwIfAborted(signal);
   }
   const sessions = Object.fromEntries(graphs.map((graph, i) => [graph, created[i]!])) as Record<EagerGraphName, Session>;
-  return { manifest, config, preprocessorConfig, tokenizer, sessions };
+  return { ...opened, sessions };
 }

@@ -2,7 +2,8 @@ import type { AbortSignalLike } from '../backend/backend.js';
 import { createTensor, type Tensor } from '../tensor/tensor.js';
 import type { CLIPTokenizer } from '../tokenizer/clip-tokenizer.js';
 import { LruCache } from '../tokenizer/lru-cache.js';
-import { float32Output, TEXT_INPUT, TEXT_OUTPUT } from './graph-io.js';
+import { TEXT_INPUT, TEXT_OUTPUT } from '../bundle/graph-names.js';
+import { float32Output } from './graph-io.js';
 import { RUN_BATCH } from './pipeline-limits.js';
 
 /** Runs the text_encoder graph (the pipeline's wrapper adds counting, cancellation and disposal). @internal */

@@ -9,11 +9,11 @@
 import type { Backend, ModelSource, RunOptions, Session, SessionInfo, SessionOptions } from '../../backend/backend.js';
 import { BackendError } from '../../backend/backend-error.js';
 import { validateRun } from '../../backend/validate-feeds.js';
-import { BUNDLE_FORMAT, BUNDLE_FORMAT_VERSION, BUNDLE_GRAPH_NAMES, type BundleGraphName } from '../../bundle/bundle-manifest.js';
+import { BUNDLE_FORMAT, BUNDLE_FORMAT_VERSION } from '../../bundle/bundle-manifest.js';
+import { activationName, BUNDLE_GRAPH_NAMES, type BundleGraphName } from '../../bundle/graph-names.js';
 import { sha256Hex } from '../../io/sha256.js';
 import { createTensor, type Tensor } from '../../tensor/tensor.js';
 import type { TensorSpec } from '../../tensor/tensor-spec.js';
-import { activationName } from '../graph-io.js';
 
 /** Sizes of a {@link createFakeBundle} model. */
 export interface FakeBundleOptions {

@@ -1,14 +1,15 @@
 import type { AbortSignalLike } from '../backend/backend.js';
-import { BundleError } from '../bundle/bundle-error.js';
-import { BUNDLE_MANIFEST_FILE, parseBundleManifest, type BundleFileEntry, type BundleManifest } from '../bundle/bundle-manifest.js';
 import { sha256Hex } from '../io/sha256.js';
 import { openSource, type FileSet } from '../loading/file-set.js';
-import { PipelineError } from './pipeline-error.js';
+import { PipelineError } from '../pipeline/pipeline-error.js';
+import { BundleError } from './bundle-error.js';
+import { parseBundleManifest, type BundleFileEntry, type BundleManifest } from './bundle-manifest.js';
+import { BUNDLE_MANIFEST_FILE } from './graph-names.js';
 
 /**
- * How much {@link CLIPSeg.load} checks the bundle's files against `manifest.json`: `'none'` only that they exist,
- * `'size'` (default) also their byte counts, `'sha256'` also their SHA-256 (reads and hashes every file, including
- * the lazily loaded image_projector, at load time).
+ * How much opening a bundle (`CLIPSeg.load`, `HFBundle.load`) checks its files against `manifest.json`: `'none'`
+ * only that they exist, `'size'` (default) also their byte counts, `'sha256'` also their SHA-256 (reads and hashes
+ * every file, including the lazily loaded image_projector, at load time).
  */
 export type BundleVerification = 'none' | 'size' | 'sha256';
 
