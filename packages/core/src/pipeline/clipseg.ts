@@ -17,7 +17,7 @@ import { createGraphSession, loadBundle, type EagerGraphName, type LoadBundleOpt
 import { PipelineError } from './pipeline-error.js';
 import { PIPELINE_LIMITS, RUN_BATCH } from './pipeline-limits.js';
 import { createStats, type PipelineStats } from './pipeline-stats.js';
-import { parsePrompts, type PromptCall } from './prompt.js';
+import { parsePrompts, type PromptNode } from './prompt.js';
 import { combineEmbeddings, planPrompts, type ImagePromptNode } from './prompt-plan.js';
 import { SegmentationResult } from './segmentation-result.js';
 import { TextEmbedder } from './text-embedder.js';
@@ -185,25 +185,18 @@ export class CLIPSeg<I = never, M = I> {
   async segment(handle: ImageHandle, prompts: Prompts<I, M>, options: PipelineCallOptions = {}): Promise<SegmentationResult> {
     this.#checkLive(options.signal);
     handleActivations(handle, this.#owner);
-    const conditional = await this.#conditionalEmbeddings(prompts, 'segment', options.signal);
-    const activations = handleActivations(handle, this.#owner);
-    const logits = await runInBatches(conditional.dims[0]!, RUN_BATCH.decoder, 'decoder', async (start, end) => {
-      const rows = start === 0 && end === conditional.dims[0] ? conditional : sliceRows(conditional, start, end);
-      const feeds: Record<string, Tensor> = { [DECODER_CONDITION]: rows };
-      activations.forEach((tensor, i) => (feeds[activationName(i)] = tensor));
-      const outputs = await this.#run('decoder', feeds, [DECODER_OUTPUT], options.signal);
-      return float32Output(outputs, 'decoder', DECODER_OUTPUT, [end - start, undefined, undefined]);
-    });
-    return new SegmentationResult(logits, conditional, handle.imageSize, handle.id);
+    return this.#segment(handle, parsePrompts<I, M>(prompts, this.config.projection_dim, 'segment'), options);
   }
 
   /** Encodes `image`, segments it and disposes the handle: {@link CLIPSeg.encodeImage} + {@link CLIPSeg.segment}. */
   async segmentImage(image: I, prompts: Prompts<I, M>, options: PipelineCallOptions = {}): Promise<SegmentationResult> {
     this.#checkLive(options.signal);
-    parsePrompts(prompts, this.config.projection_dim, 'segment'); // refuse bad prompts before running the vision tower
+    // Parsed once, before running the vision tower: bad prompts are refused first, and what runs is what was checked.
+    const nodes = parsePrompts<I, M>(prompts, this.config.projection_dim, 'segment');
     const handle = await this.encodeImage(image, options);
     try {
-      return await this.segment(handle, prompts, options);
+      this.#checkLive(options.signal);
+      return await this.#segment(handle, nodes, options);
     } finally {
       handle.dispose();
     }
@@ -219,7 +212,7 @@ export class CLIPSeg<I = never, M = I> {
    */
   async embed(prompts: Prompts<I, M>, options: PipelineCallOptions = {}): Promise<Tensor<'float32'>> {
     this.#checkLive(options.signal);
-    return this.#conditionalEmbeddings(prompts, 'embed', options.signal);
+    return this.#conditionalEmbeddings(parsePrompts<I, M>(prompts, this.config.projection_dim, 'embed'), options.signal);
   }
 
   /**
@@ -237,9 +230,22 @@ export class CLIPSeg<I = never, M = I> {
     return this.#disposing;
   }
 
-  async #conditionalEmbeddings(prompts: Prompts<I, M>, call: PromptCall, signal: AbortSignalLike | undefined): Promise<Tensor<'float32'>> {
+  /** Segments a live handle with prompts already parsed (see {@link CLIPSeg.segment}). */
+  async #segment(handle: ImageHandle, nodes: readonly PromptNode<I, M>[], options: PipelineCallOptions): Promise<SegmentationResult> {
+    const conditional = await this.#conditionalEmbeddings(nodes, options.signal);
+    const activations = handleActivations(handle, this.#owner);
+    const logits = await runInBatches(conditional.dims[0]!, RUN_BATCH.decoder, 'decoder', async (start, end) => {
+      const rows = start === 0 && end === conditional.dims[0] ? conditional : sliceRows(conditional, start, end);
+      const feeds: Record<string, Tensor> = { [DECODER_CONDITION]: rows };
+      activations.forEach((tensor, i) => (feeds[activationName(i)] = tensor));
+      const outputs = await this.#run('decoder', feeds, [DECODER_OUTPUT], options.signal);
+      return float32Output(outputs, 'decoder', DECODER_OUTPUT, [end - start, undefined, undefined]);
+    });
+    return new SegmentationResult(logits, conditional, handle.imageSize, handle.id);
+  }
+
+  async #conditionalEmbeddings(nodes: readonly PromptNode<I, M>[], signal: AbortSignalLike | undefined): Promise<Tensor<'float32'>> {
     const dim = this.config.projection_dim;
-    const nodes = parsePrompts<I, M>(prompts, dim, call);
     const plan = planPrompts(nodes);
     if (plan.images.length > 0) this.#adapter();
     const missingEngineer = plan.images.find((p) => p.mode !== 'none') !== undefined && typeof this.#images?.engineer !== 'function';
