@@ -15,7 +15,7 @@ import { exampleScene } from '../src/image/example-scene.js';
 const here = dirname(fileURLToPath(import.meta.url));
 /** The repository root. */
 export const REPO_ROOT = resolve(here, '../../..');
-const CLI = join(here, '../src/cli/main.ts');
+const CLI = join(here, '../../cli/src/main.ts');
 
 /** `../shared` (or `$CLIPSEG_SHARED_DIR`) when it holds the golden data, else `undefined`. */
 export function sharedDir(): string | undefined {

@@ -57,7 +57,7 @@ if (values.child) {
 } else {
   const dir = mkdtempSync(join(tmpdir(), 'clipseg-bench-convert-'));
   try {
-    const cli = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
+    const cli = fileURLToPath(new URL('../../cli/src/main.ts', import.meta.url));
     execFileSync(process.execPath, ['--conditions=clipseg-source', '--import', 'tsx', cli, 'init-random', '--preset', values.preset!, join(dir, 'ckpt')], { stdio: 'inherit' });
     const checkpointMb = statSync(join(dir, 'ckpt/model.safetensors')).size / 1e6;
     const base = run('read', dir);

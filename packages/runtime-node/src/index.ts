@@ -1,5 +1,7 @@
 /**
- * `@clipseg/runtime-node`: CLIPSeg on Node.js through onnxruntime-node.
+ * `@clipseg/runtime-node`: CLIPSeg on Node.js through onnxruntime-node. The `clipseg` CLI, the Hub pull and the
+ * default-bundle cache are in `@clipseg/cli`; the file-system building blocks tools share in
+ * `@clipseg/runtime-node/io`.
  *
  * @packageDocumentation
  */
@@ -20,15 +22,6 @@ export { encodePng } from './image/encode-png.js';
 export { ImageError } from './image/image-error.js';
 export type { ImageErrorCode } from './image/image-error.js';
 export { exampleScene } from './image/example-scene.js';
-export { cacheDir } from './cache/cache-dir.js';
-export { DEFAULT_BUNDLE_NAME, DEFAULT_BUNDLE_NOTICE, ensureDefaultBundle } from './cache/default-bundle.js';
 export { writeDirectoryAtomic } from './io/write-directory-atomic.js';
 export type { DirectoryFileContent, WriteDirectoryAtomicOptions } from './io/write-directory-atomic.js';
 export { writeFilesAtomic } from './io/write-files-atomic.js';
-export { pullModel } from './hub/pull-model.js';
-export type { PullOptions, PulledModel } from './hub/pull-model.js';
-export { HubCache } from './hub/hub-cache.js';
-export { downloadFile } from './hub/download-file.js';
-export type { DownloadOptions } from './hub/download-file.js';
-export { withFileLock } from './hub/file-lock.js';
-export type { FileLockOptions } from './hub/file-lock.js';

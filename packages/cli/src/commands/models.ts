@@ -1,0 +1,59 @@
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { parseHubRepoRef } from '@clipseg/core';
+import { cacheDir } from '../cache/cache-dir.js';
+import { DEFAULT_BUNDLE_NAME } from '../cache/default-bundle.js';
+import { folderBytes, HubCache } from '../hub/hub-cache.js';
+import { CliError } from '../cli-error.js';
+import type { Command } from '../command.js';
+import { withUsageErrors, type OptionTable } from '../parse-options.js';
+
+const usage = `Usage: clipseg models [--json]
+       clipseg models rm OWNER/NAME[@REVISION]
+
+Lists the models in the cache (pulled Hub repos with their revisions, bundles
+and sizes), or removes one repo (or one revision of it: its ref, and its
+checkpoint and bundles when no other revision uses them). Only folders clipseg
+names are removed; a damaged ref is removed without being followed.
+`;
+
+const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
+
+const optionTable = { json: { type: 'boolean', default: false } } satisfies OptionTable;
+
+/** `clipseg models`: list or remove cached models. */
+export const modelsCommand: Command = {
+  name: 'models',
+  summary: 'List or remove cached models',
+  usage,
+  options: optionTable,
+  async run(args, io) {
+    const { values, positionals } = withUsageErrors(() => parseArgs({ args: [...args], allowPositionals: true, strict: true, options: optionTable }));
+    const cache = new HubCache(cacheDir(io.env));
+    if (positionals[0] === 'rm') {
+      if (positionals.length !== 2) throw new CliError('CLI_USAGE', 'Give the model to remove: clipseg models rm OWNER/NAME[@REVISION].');
+      const id = positionals[1]!;
+      const ref = parseHubRepoRef(id); // the same rules as pull: OWNER/NAME by the Hub's rules, a revision below refs/
+      const removed = await cache.remove({ repo: ref.repo, ...(id.includes('@') ? { revision: ref.revision } : {}) });
+      if (!removed) throw new CliError('CLI_INPUT_NOT_FOUND', `${id} is not in the cache (see 'clipseg models').`);
+      io.stdout(`removed ${id}\n`);
+      return 0;
+    }
+    if (positionals.length > 0) throw new CliError('CLI_USAGE', `Unknown argument '${positionals[0]}'.`);
+    const models = await cache.list();
+    const defaultBytes = await folderBytes(join(cacheDir(io.env), 'bundles', DEFAULT_BUNDLE_NAME));
+    if (values.json) {
+      io.stdout(`${JSON.stringify({ cacheDir: cacheDir(io.env), models, defaultBundleBytes: defaultBytes })}\n`);
+      return 0;
+    }
+    io.stdout(`cache: ${cacheDir(io.env)}\n`);
+    if (models.length === 0) io.stdout('no pulled models (clipseg pull OWNER/NAME)\n');
+    for (const m of models) {
+      const refs = Object.entries(m.refs).map(([rev, commit]) => `${rev}→${commit.slice(0, 12)}`).join(', ');
+      const bundles = m.bundles.map((b) => `${b.name.slice(0, 12)}${b.name.slice(40)} ${mb(b.bytes)}`).join(', ');
+      io.stdout(`${m.repo}  [${refs}]  checkpoint ${mb(m.snapshotBytes)}  bundles: ${bundles || 'none'}\n`);
+    }
+    if (defaultBytes > 0) io.stdout(`(built-in random default bundle: ${mb(defaultBytes)})\n`);
+    return 0;
+  },
+};

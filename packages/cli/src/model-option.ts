@@ -1,0 +1,63 @@
+import { readdir, stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { createHash } from 'node:crypto';
+import { isHubRepoId, parseHubRepoRef } from '@clipseg/core';
+import { convertCheckpoint } from '@clipseg/convert';
+import { directoryFileSet, writeDirectoryAtomic } from '@clipseg/runtime-node';
+import { entryKind, hasBundleManifest, hashFileNode, joinInside, sha256Node } from '@clipseg/runtime-node/io';
+import { cacheDir } from './cache/cache-dir.js';
+import { DEFAULT_BUNDLE_NOTICE, ensureDefaultBundle } from './cache/default-bundle.js';
+import { HubCache } from './hub/hub-cache.js';
+import { pullModel } from './hub/pull-model.js';
+import { CliError } from './cli-error.js';
+import type { CliIO } from './command.js';
+
+const isDir = (path: string) => stat(path).then((s) => s.isDirectory(), () => false);
+
+/** A cache key for a checkpoint folder: its path and every file's name, size and modification time. */
+async function checkpointKey(dir: string): Promise<string> {
+  const hash = createHash('sha256').update(dir);
+  for (const name of (await readdir(dir)).sort()) {
+    const info = await stat(joinInside(dir, name, 'the file name')).catch(() => undefined); // a dangling link counts as absent
+    hash.update(`\0${name}\0${info?.size ?? -1}\0${info?.mtimeMs ?? -1}`);
+  }
+  return hash.digest('hex').slice(0, 20);
+}
+
+async function convertedCheckpoint(dir: string, io: CliIO): Promise<string> {
+  const bundle = joinInside(cacheDir(io.env), `converted/${await checkpointKey(dir)}`, 'the cache folder');
+  if (await hasBundleManifest(bundle)) return bundle;
+  io.stderr(`note: ${dir} is an HF checkpoint; converting it once into ${bundle}\n`);
+  const converted = await convertCheckpoint(directoryFileSet(dir), { sha256: sha256Node, hashSourceFile: (name) => hashFileNode(joinInside(dir, name, 'the file name')) });
+  // Replaces only a bundle (another process may have finished the same conversion), never the checkpoint.
+  await writeDirectoryAtomic(bundle, converted.files.entries(), { force: true, kind: 'bundle', keep: [dir] });
+  return bundle;
+}
+
+/**
+ * The bundle folder a command uses. `--model` may be a bundle folder (one with a `manifest.json`), an HF
+ * checkpoint folder (one with `config.json` and no `manifest.json`: converted on first use into the cache), or a
+ * Hub repo id (`OWNER/NAME[@REVISION]`) pulled before with `clipseg pull`. A folder whose `manifest.json` is not a
+ * regular file is a broken bundle (`BUNDLE_MANIFEST_INVALID`), never taken for a checkpoint. Without `--model`: the
+ * built-in default bundle (built offline on first use), announced on stderr because its masks are meaningless.
+ */
+export async function resolveModel(model: string | undefined, io: CliIO): Promise<string> {
+  if (model === undefined) {
+    io.stderr(`note: ${DEFAULT_BUNDLE_NOTICE}\n`);
+    return ensureDefaultBundle(io.env);
+  }
+  const path = resolve(io.cwd, model);
+  if (await isDir(path)) {
+    if (await hasBundleManifest(path)) return path;
+    if ((await entryKind(path, 'config.json')) === 'file') return convertedCheckpoint(path, io);
+    return path; // loading reports what is missing
+  }
+  if (isHubRepoId(model)) {
+    const ref = parseHubRepoRef(model);
+    if (!(await new HubCache(cacheDir(io.env)).resolveRevision(ref))) {
+      throw new CliError('CLI_INPUT_NOT_FOUND', `${model} is neither a folder nor a pulled Hub model; run 'clipseg pull ${model}' first.`);
+    }
+    return (await pullModel(model, { cacheDir: cacheDir(io.env), offline: true })).bundleDir;
+  }
+  throw new CliError('CLI_INPUT_NOT_FOUND', `--model ${model}: no such folder, and not a Hub id (OWNER/NAME[@REVISION]).`);
+}
