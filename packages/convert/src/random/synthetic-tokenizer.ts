@@ -1,4 +1,4 @@
-const encodeUtf8 = (text: string): Uint8Array => new TextEncoder().encode(text);
+import { encodeUtf8 } from '@clipseg/core/utf8';
 
 /** Bytes → printable characters, as CLIP's (and GPT-2's) byte-level BPE maps them. */
 function byteSymbols(): string[] {

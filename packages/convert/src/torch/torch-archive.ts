@@ -1,6 +1,6 @@
+import { tryDecodeUtf8 } from '@clipseg/core/utf8';
 import type { RandomAccessBytes } from './random-access-bytes.js';
 import { torchError } from './torch-checkpoint-error.js';
-import { tryDecodeUtf8 } from './utf8.js';
 import { ZipArchive } from './zip-reader.js';
 import type { ZipEntry } from './zip-reader.js';
 

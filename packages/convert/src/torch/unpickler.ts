@@ -1,3 +1,4 @@
+import { tryDecodeUtf8 } from '@clipseg/core/utf8';
 import { DEFAULT_UNPICKLER_LIMITS, pickleInvalid as invalid, pickleLimit as limit } from './pickle-limits.js';
 import type { UnpicklerLimits } from './pickle-limits.js';
 import { HIGHEST_PROTOCOL, OP, opcodeName } from './pickle-opcodes.js';
@@ -5,7 +6,6 @@ import { PickleStack } from './pickle-stack.js';
 import { PyDict, PyFloat, PyGlobal, PyList, PyTuple, describePyValue } from './pickle-values.js';
 import type { GlobalDescriptor, PyValue } from './pickle-values.js';
 import { torchError } from './torch-checkpoint-error.js';
-import { tryDecodeUtf8 } from './utf8.js';
 
 export { DEFAULT_UNPICKLER_LIMITS } from './pickle-limits.js';
 export type { UnpicklerLimits } from './pickle-limits.js';

@@ -1,8 +1,8 @@
+import { decodeUtf8OrLatin1 } from '@clipseg/core/utf8';
 import { crc32 } from './crc32.js';
 import { LittleEndianFields, readRange } from './random-access-bytes.js';
 import type { RandomAccessBytes } from './random-access-bytes.js';
 import { torchError } from './torch-checkpoint-error.js';
-import { decodeUtf8OrLatin1 } from './utf8.js';
 
 const EOCD_SIGNATURE = 0x06054b50;
 const EOCD_SIZE = 22;

@@ -3,8 +3,8 @@
  * build both the pickles torch.save writes and hostile ones. Not part of the
  * public API.
  */
+import { encodeUtf8 } from '@clipseg/core/utf8';
 import { OP } from '../../src/torch/pickle-opcodes.js';
-import { encodeUtf8 } from '../../src/torch/utf8.js';
 
 /** Chainable pickle opcode emitter. */
 export class PickleWriter {

@@ -2,8 +2,8 @@
  * A tiny zip writer for tests: builds well-formed and deliberately broken
  * archives in memory. Not part of the public API.
  */
+import { encodeUtf8 } from '@clipseg/core/utf8';
 import { crc32 } from '../../src/torch/crc32.js';
-import { encodeUtf8 } from '../../src/torch/utf8.js';
 
 /** One entry to write. */
 export interface ZipWriterEntry {

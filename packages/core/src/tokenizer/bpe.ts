@@ -1,6 +1,6 @@
 import { BYTE_TO_UNICODE } from './byte-unicode.js';
 import { TokenizerError } from './tokenizer-error.js';
-import { pushUtf8 } from './utf8.js';
+import { pushUtf8 } from '../io/utf8.js';
 
 /** Suffix CLIP's BPE puts on the last symbol of every word. */
 export const END_OF_WORD = '</w>';

@@ -10,7 +10,7 @@ import { TokenizerError } from './tokenizer-error.js';
 import { openAIPieces, textPieces } from './text-pieces.js';
 import type { AddedToken, TokenizerFiles } from './tokenizer-files.js';
 import { parseMergesText, parseOpenAIBpeText, parseTokenizerJson, parseVocab } from './tokenizer-files.js';
-import { decodeUtf8, pushUtf8 } from './utf8.js';
+import { decodeUtf8, pushUtf8 } from '../io/utf8.js';
 
 /** Options shared by every {@link CLIPTokenizer} factory. */
 export interface CLIPTokenizerOptions {
