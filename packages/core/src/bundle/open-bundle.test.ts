@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { memoryFileSet, type FileSet } from '../loading/file-set.js';
-import { createFakeBundle } from '../pipeline/testing/fake-clipseg-bundle.js';
+import { createFakeBundle } from '../testing/fake-clipseg-bundle.js';
 import { openBundle } from './open-bundle.js';
 
 /** A file set over `files` that logs every name read. */

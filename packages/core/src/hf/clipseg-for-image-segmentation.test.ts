@@ -3,7 +3,7 @@ import { memoryFileSet } from '../loading/file-set.js';
 import { createTensor, type Tensor } from '../tensor/tensor.js';
 import { CLIPSegForImageSegmentation } from './clipseg-for-image-segmentation.js';
 import { HFBundle } from './hf-bundle.js';
-import { createFakeHFBackend, createFakeHFBundle, type FakeHFBundleOptions } from './testing/fake-hf-bundle.js';
+import { createFakeHFBackend, createFakeHFBundle, type FakeHFBundleOptions } from '../testing/fake-hf-bundle.js';
 
 async function setup(options: FakeHFBundleOptions = {}) {
   const fake = createFakeHFBundle(options);

@@ -6,7 +6,7 @@ import { CLIPSegTextModel } from './clipseg-text-model.js';
 import { CLIPSegVisionModel } from './clipseg-vision-model.js';
 import { HFBundle } from './hf-bundle.js';
 import { interpolatePositionEmbeddings } from './position-embeddings.js';
-import { createFakeHFBackend, createFakeHFBundle, type FakeHFBundleOptions } from './testing/fake-hf-bundle.js';
+import { createFakeHFBackend, createFakeHFBundle, type FakeHFBundleOptions } from '../testing/fake-hf-bundle.js';
 
 async function setup(options: FakeHFBundleOptions = {}) {
   const fake = createFakeHFBundle(options);

@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { ViTImageProcessorConfig } from '../config/preprocessor-config.js';
 import { memoryFileSet } from '../loading/file-set.js';
 import { loadTokenizer } from '../loading/load-tokenizer.js';
-import { fakeImageAdapter, type FakeImage } from '../pipeline/testing/fake-image-adapter.js';
+import { fakeImageAdapter, type FakeImage } from '../testing/fake-image-adapter.js';
 import { createTensor } from '../tensor/tensor.js';
 import { CLIPSegProcessor } from './clipseg-processor.js';
-import { createFakeHFBundle } from './testing/fake-hf-bundle.js';
+import { createFakeHFBundle } from '../testing/fake-hf-bundle.js';
 
 const fake = createFakeHFBundle();
 const image = (value: number): FakeImage => ({ width: 20, height: 10, value });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { memoryFileSet } from '../loading/file-set.js';
 import { createTensor } from '../tensor/tensor.js';
 import { HFBundle } from './hf-bundle.js';
-import { createFakeHFBackend, createFakeHFBundle, type FakeHFBundleOptions } from './testing/fake-hf-bundle.js';
+import { createFakeHFBackend, createFakeHFBundle, type FakeHFBundleOptions } from '../testing/fake-hf-bundle.js';
 
 const load = (options: FakeHFBundleOptions = {}, backend = createFakeHFBackend()) => HFBundle.load(memoryFileSet(createFakeHFBundle(options).files, 'fake'), backend);
 

@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { memoryFileSet } from '../loading/file-set.js';
 import { CLIPSeg } from './clipseg.js';
 import { PIPELINE_LIMITS, RUN_BATCH } from './pipeline-limits.js';
-import { createFakeBackend, createFakeBundle } from './testing/fake-clipseg-bundle.js';
+import { createFakeBackend, createFakeBundle } from '../testing/fake-clipseg-bundle.js';
 import { MAX_CACHED_TEXT_LENGTH } from './text-embedder.js';
-import { fakeImageAdapter, type FakeImage } from './testing/fake-image-adapter.js';
+import { fakeImageAdapter, type FakeImage } from '../testing/fake-image-adapter.js';
 
 const img = (value: number): FakeImage => ({ width: 40, height: 30, value });
 const embedding = (i: number) => ({ embedding: Array.from({ length: 8 }, (_, d) => Math.sin(i * 7 + d)) });

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { memoryFileSet } from '../loading/file-set.js';
 import { CLIPSeg } from './clipseg.js';
-import { createFakeBackend, createFakeBundle } from './testing/fake-clipseg-bundle.js';
-import { fakeImageAdapter, type FakeImage } from './testing/fake-image-adapter.js';
+import { createFakeBackend, createFakeBundle } from '../testing/fake-clipseg-bundle.js';
+import { fakeImageAdapter, type FakeImage } from '../testing/fake-image-adapter.js';
 
 const img = (value: number): FakeImage => ({ width: 40, height: 30, value });
 

@@ -4,8 +4,8 @@ import { BUNDLE_FORMAT_VERSION } from '../bundle/bundle-manifest.js';
 import type { Backend } from '../backend/backend.js';
 import { memoryFileSet, type FileSet } from '../loading/file-set.js';
 import { CLIPSeg } from './clipseg.js';
-import { createFakeBackend, createFakeBundle, type FakeBackendOptions, type FakeBundle } from './testing/fake-clipseg-bundle.js';
-import { fakeImageAdapter } from './testing/fake-image-adapter.js';
+import { createFakeBackend, createFakeBundle, type FakeBackendOptions, type FakeBundle } from '../testing/fake-clipseg-bundle.js';
+import { fakeImageAdapter } from '../testing/fake-image-adapter.js';
 
 type Json = Record<string, unknown>;
 const enc = (s: string) => new TextEncoder().encode(s);

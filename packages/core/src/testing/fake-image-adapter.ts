@@ -1,6 +1,6 @@
-import type { ViTImageProcessorConfig } from '../../config/preprocessor-config.js';
-import { createTensor, type Tensor } from '../../tensor/tensor.js';
-import type { ImageAdapter, VisualPromptRegion } from '../image-adapter.js';
+import type { ViTImageProcessorConfig } from '../config/preprocessor-config.js';
+import { createTensor, type Tensor } from '../tensor/tensor.js';
+import type { ImageAdapter, VisualPromptRegion } from '../pipeline/image-adapter.js';
 
 /** A stand-in image for pipeline tests: a size and one grey level. */
 export interface FakeImage {

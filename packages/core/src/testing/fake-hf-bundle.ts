@@ -6,15 +6,15 @@
  *
  * @module
  */
-import type { Backend, ModelSource, RunOptions, Session, SessionOptions } from '../../backend/backend.js';
-import { BackendError } from '../../backend/backend-error.js';
-import { validateRun } from '../../backend/validate-feeds.js';
-import { BUNDLE_OPTIONAL_GRAPH_NAMES, POSITION_EMBEDDINGS_TENSOR, type AnyBundleGraphName, type BundleOptionalGraphName } from '../../bundle/graph-names.js';
-import { sha256Hex } from '../../io/sha256.js';
-import { createFakeBackend, createFakeBundle, type FakeBackendOptions, type FakeBundle } from '../../pipeline/testing/fake-clipseg-bundle.js';
-import { writeSafetensors } from '../../safetensors/writer.js';
-import { createTensor, type Tensor } from '../../tensor/tensor.js';
-import type { TensorSpec } from '../../tensor/tensor-spec.js';
+import type { Backend, ModelSource, RunOptions, Session, SessionOptions } from '../backend/backend.js';
+import { BackendError } from '../backend/backend-error.js';
+import { validateRun } from '../backend/validate-feeds.js';
+import { BUNDLE_OPTIONAL_GRAPH_NAMES, POSITION_EMBEDDINGS_TENSOR, type AnyBundleGraphName, type BundleOptionalGraphName } from '../bundle/graph-names.js';
+import { sha256Hex } from '../io/sha256.js';
+import { createFakeBackend, createFakeBundle, type FakeBackendOptions, type FakeBundle } from './fake-clipseg-bundle.js';
+import { writeSafetensors } from '../safetensors/writer.js';
+import { createTensor, type Tensor } from '../tensor/tensor.js';
+import type { TensorSpec } from '../tensor/tensor-spec.js';
 
 /** Options of {@link createFakeHFBundle}. */
 export interface FakeHFBundleOptions {

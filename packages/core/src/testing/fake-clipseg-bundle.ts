@@ -6,14 +6,14 @@
  *
  * @module
  */
-import type { Backend, ModelSource, RunOptions, Session, SessionInfo, SessionOptions } from '../../backend/backend.js';
-import { BackendError } from '../../backend/backend-error.js';
-import { validateRun } from '../../backend/validate-feeds.js';
-import { BUNDLE_FORMAT, BUNDLE_FORMAT_VERSION } from '../../bundle/bundle-manifest.js';
-import { activationName, BUNDLE_GRAPH_NAMES, type BundleGraphName } from '../../bundle/graph-names.js';
-import { sha256Hex } from '../../io/sha256.js';
-import { createTensor, type Tensor } from '../../tensor/tensor.js';
-import type { TensorSpec } from '../../tensor/tensor-spec.js';
+import type { Backend, ModelSource, RunOptions, Session, SessionInfo, SessionOptions } from '../backend/backend.js';
+import { BackendError } from '../backend/backend-error.js';
+import { validateRun } from '../backend/validate-feeds.js';
+import { BUNDLE_FORMAT, BUNDLE_FORMAT_VERSION } from '../bundle/bundle-manifest.js';
+import { activationName, BUNDLE_GRAPH_NAMES, type BundleGraphName } from '../bundle/graph-names.js';
+import { sha256Hex } from '../io/sha256.js';
+import { createTensor, type Tensor } from '../tensor/tensor.js';
+import type { TensorSpec } from '../tensor/tensor-spec.js';
 
 /** Sizes of a {@link createFakeBundle} model. */
 export interface FakeBundleOptions {
