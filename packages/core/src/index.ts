@@ -19,8 +19,6 @@ export type { DimBindings, DimSpec, GraphContract, TensorSpec } from './tensor/t
 export type { AbortSignalLike, Backend, ModelSource, RunOptions, Session, SessionInfo, SessionOptions } from './backend/backend.js';
 export { BackendError } from './backend/backend-error.js';
 export type { BackendErrorCode } from './backend/backend-error.js';
-export { BackendRegistry } from './backend/backend-registry.js';
-export type { BackendFactory } from './backend/backend-registry.js';
 export { validateRun } from './backend/validate-feeds.js';
 export { checkSessionOptions, checkThreadCount, GRAPH_OPTIMIZATION_LEVELS, MAX_SESSION_THREADS } from './backend/check-session-options.js';
 export { ortTypeToDType, tensorFromOrt } from './backend/ort-tensor-interop.js';

@@ -1,11 +1,8 @@
 import { ClipSegError } from '../errors.js';
 
-/** Error codes raised by backends, sessions and the backend registry. */
+/** Error codes raised by backends and sessions. */
 export type BackendErrorCode =
-  | 'BACKEND_NOT_REGISTERED'
-  | 'BACKEND_ALREADY_REGISTERED'
   | 'BACKEND_INIT_FAILED'
-  | 'BACKEND_NO_BACKEND'
   | 'BACKEND_INVALID_MODEL'
   | 'BACKEND_INVALID_OPTION'
   | 'BACKEND_MISSING_INPUT'
@@ -16,5 +13,5 @@ export type BackendErrorCode =
   | 'BACKEND_ABORTED'
   | 'BACKEND_RUN_FAILED';
 
-/** A backend could not be found or started, or a session refused or failed a run. */
+/** A backend could not be started, or a session refused or failed a run. */
 export class BackendError extends ClipSegError<BackendErrorCode> {}
