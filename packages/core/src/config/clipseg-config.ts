@@ -1,6 +1,7 @@
 import { ProblemList } from './config-error.js';
-import type { HiddenActivation } from './activations.js';
 import { FieldReader, collectExtras, isJsonObject, mutableJsonCopy, toJsonObject } from './field-reader.js';
+import { defaultsOf, field, freshFields, knownKeys, readFields, storedFields } from './field-table.js';
+import type { FieldValues } from './field-table.js';
 import { describeValue } from '../describe-value.js';
 import type { JsonObject } from './field-reader.js';
 import { CLIPSegTextConfig, LEGACY_EOS_TOKEN_ID, readTextConfig } from './text-config.js';
@@ -11,37 +12,46 @@ import type { CLIPSegVisionConfigInit } from './vision-config.js';
 /** HF `model_type` of a full CLIPSeg config. */
 export const CLIPSEG_MODEL_TYPE = 'clipseg';
 
-/** The top-level fields of a {@link CLIPSegConfig} (besides `text_config` and `vision_config`), snake_case as in HF. */
-export interface CLIPSegConfigFields {
+/**
+ * The field table of the top level of {@link CLIPSegConfig} (besides `text_config` and `vision_config`), in HF's
+ * order: each entry's TSDoc documents the field, and the fields type, the defaults, the reader and `toDict` derive
+ * from it.
+ * @internal
+ */
+export const CLIPSEG_CONFIG_FIELDS = Object.freeze({
   /** Width of the shared text/image embedding space. HF default 512. */
-  readonly projection_dim: number;
+  projection_dim: field.int(512),
   /** Initial value of the learnt `logit_scale` (training only; the weights hold the real value). HF default 2.6592. */
-  readonly logit_scale_init_value: number;
+  logit_scale_init_value: field.number(2.6592),
   /**
    * Vision encoder layers whose outputs feed the decoder, as 0-based layer indices (HF reads
    * `hidden_states[i + 1]`); each in `[0, vision_config.num_hidden_layers − 1]`. HF default `[3, 6, 9]`.
    */
-  readonly extract_layers: readonly number[];
+  extract_layers: field.intArray([3, 6, 9]),
   /** Width of the decoder (the reduced CLIP features). HF default 64. */
-  readonly reduce_dim: number;
+  reduce_dim: field.int(64),
   /** Attention heads of each decoder layer; must divide `reduce_dim`. HF default 4. */
-  readonly decoder_num_attention_heads: number;
+  decoder_num_attention_heads: field.int(4),
   /** Decoder attention dropout probability (unused at inference). HF default 0. */
-  readonly decoder_attention_dropout: number;
+  decoder_attention_dropout: field.number(0, { min: 0, max: 1 }),
   /** Decoder MLP activation. HF default `quick_gelu`. */
-  readonly decoder_hidden_act: HiddenActivation;
+  decoder_hidden_act: field.activation('quick_gelu'),
   /** Width of the decoder MLP. HF default 2048. */
-  readonly decoder_intermediate_size: number;
+  decoder_intermediate_size: field.int(2048),
   /**
    * Index, counted over the decoder's (reversed) `extract_layers` activations, after which the conditional
    * embedding is applied with FiLM; in `[0, extract_layers.length − 1]`. HF default 0.
    */
-  readonly conditional_layer: number;
+  conditional_layer: field.int(0, 0),
   /** Whether the decoder upsamples with the three-step ("refined") transposed convolution. HF default false. */
-  readonly use_complex_transposed_convolution: boolean;
+  use_complex_transposed_convolution: field.bool(false),
   /** Weight-init scale (training only). HF always sets 1.0 unless the dict says otherwise. */
-  readonly initializer_factor: number;
-}
+  initializer_factor: field.number(1),
+});
+
+/** The top-level fields of a {@link CLIPSegConfig} (besides `text_config` and `vision_config`), snake_case as in HF. */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- an interface (not an alias) whose members are the table's
+export interface CLIPSegConfigFields extends FieldValues<typeof CLIPSEG_CONFIG_FIELDS> {}
 
 /** Top-level overrides accepted by {@link CLIPSegConfig.fromTextVisionConfigs} and {@link CLIPSegConfig.with}. */
 export type CLIPSegConfigOverrides = { readonly [K in keyof CLIPSegConfigFields]?: CLIPSegConfigFields[K] } & {
@@ -60,28 +70,10 @@ export type CLIPSegConfigInit = CLIPSegConfigOverrides & {
 };
 
 /** HF's defaults for the top level of {@link CLIPSegConfig}, exactly as in transformers' `configuration_clipseg.py`. */
-export const CLIPSEG_CONFIG_DEFAULTS: Readonly<CLIPSegConfigFields> = Object.freeze({
-  projection_dim: 512,
-  logit_scale_init_value: 2.6592,
-  extract_layers: Object.freeze([3, 6, 9]),
-  reduce_dim: 64,
-  decoder_num_attention_heads: 4,
-  decoder_attention_dropout: 0,
-  decoder_hidden_act: 'quick_gelu',
-  decoder_intermediate_size: 2048,
-  conditional_layer: 0,
-  use_complex_transposed_convolution: false,
-  initializer_factor: 1,
-});
+export const CLIPSEG_CONFIG_DEFAULTS: Readonly<CLIPSegConfigFields> = defaultsOf(CLIPSEG_CONFIG_FIELDS);
 
 const LEGACY_SUB_DICTS = ['text_config_dict', 'vision_config_dict'];
-const KNOWN_KEYS: ReadonlySet<string> = new Set([
-  ...Object.keys(CLIPSEG_CONFIG_DEFAULTS),
-  'model_type',
-  'text_config',
-  'vision_config',
-  ...LEGACY_SUB_DICTS,
-]);
+const KNOWN_KEYS: ReadonlySet<string> = knownKeys(CLIPSEG_CONFIG_FIELDS, 'model_type', 'text_config', 'vision_config', ...LEGACY_SUB_DICTS);
 
 /** Resolves `text_config` / `vision_config` (plus its legacy `*_dict`) to a plain object, or records a problem. */
 function subConfigRecord(record: JsonObject, key: string, problems: ProblemList): JsonObject {
@@ -123,20 +115,7 @@ function readCLIPSegConfig(record: JsonObject, problems: ProblemList): ReadConfi
   const visionFields = readVisionConfig(vision, 'vision_config', problems).fields;
 
   const r = new FieldReader(record, '', problems);
-  const d = CLIPSEG_CONFIG_DEFAULTS;
-  const fields: CLIPSegConfigFields = {
-    projection_dim: r.int('projection_dim', d.projection_dim),
-    logit_scale_init_value: r.number('logit_scale_init_value', d.logit_scale_init_value),
-    extract_layers: r.intArray('extract_layers', d.extract_layers),
-    reduce_dim: r.int('reduce_dim', d.reduce_dim),
-    decoder_num_attention_heads: r.int('decoder_num_attention_heads', d.decoder_num_attention_heads),
-    decoder_attention_dropout: r.number('decoder_attention_dropout', d.decoder_attention_dropout, { min: 0, max: 1 }),
-    decoder_hidden_act: r.activation('decoder_hidden_act', d.decoder_hidden_act),
-    decoder_intermediate_size: r.int('decoder_intermediate_size', d.decoder_intermediate_size),
-    conditional_layer: r.int('conditional_layer', d.conditional_layer, 0),
-    use_complex_transposed_convolution: r.bool('use_complex_transposed_convolution', d.use_complex_transposed_convolution),
-    initializer_factor: r.number('initializer_factor', d.initializer_factor),
-  };
+  const fields: CLIPSegConfigFields = readFields(CLIPSEG_CONFIG_FIELDS, r, undefined);
 
   const layersOk = !problems.has('vision_config.num_hidden_layers');
   if (!problems.has('extract_layers') && layersOk) {
@@ -192,6 +171,11 @@ function readCLIPSegConfig(record: JsonObject, problems: ProblemList): ReadConfi
   return { fields, text, vision, extras: collectExtras(record, KNOWN_KEYS, problems) };
 }
 
+// The class's field properties come from the table: this merged interface declares them (with their TSDoc) and the
+// constructor assigns every one of them.
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-empty-object-type
+export interface CLIPSegConfig extends CLIPSegConfigFields {}
+
 /**
  * A full CLIPSeg configuration (HF `CLIPSegConfig`): the text tower, the vision tower, the projections and the
  * decoder. Immutable; fields keep HF's snake_case names so that {@link CLIPSegConfig.toJSON} writes HF's dict.
@@ -203,6 +187,7 @@ function readCLIPSegConfig(record: JsonObject, problems: ProblemList): ReadConfi
  * config.usesLegacyArgmaxPooling;    // true for the CIDAS checkpoints (eos_token_id 2)
  * ```
  */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class CLIPSegConfig implements CLIPSegConfigFields {
   /** HF `model_type` of this config class. */
   static readonly MODEL_TYPE = CLIPSEG_MODEL_TYPE;
@@ -213,19 +198,8 @@ export class CLIPSegConfig implements CLIPSegConfigFields {
   readonly text_config: CLIPSegTextConfig;
   /** The vision tower. */
   readonly vision_config: CLIPSegVisionConfig;
-  readonly projection_dim: number;
-  readonly logit_scale_init_value: number;
-  readonly extract_layers: readonly number[];
-  readonly reduce_dim: number;
-  readonly decoder_num_attention_heads: number;
-  readonly decoder_attention_dropout: number;
-  readonly decoder_hidden_act: HiddenActivation;
-  readonly decoder_intermediate_size: number;
-  readonly conditional_layer: number;
-  readonly use_complex_transposed_convolution: boolean;
-  readonly initializer_factor: number;
   /** Top-level members this class does not model (`architectures`, `torch_dtype` …), kept verbatim, frozen. */
-  readonly extras: Readonly<Record<string, unknown>>;
+  declare readonly extras: Readonly<Record<string, unknown>>;
 
   /**
    * Builds a config from any subset of its fields; HF's defaults fill the rest (`new CLIPSegConfig()` is HF's
@@ -236,20 +210,9 @@ export class CLIPSegConfig implements CLIPSegConfigFields {
     const problems = new ProblemList();
     const read = readCLIPSegConfig(init, problems);
     problems.throwIfAny('CLIPSeg config');
-    const f = read.fields;
     this.text_config = new CLIPSegTextConfig(read.text);
     this.vision_config = new CLIPSegVisionConfig(read.vision);
-    this.projection_dim = f.projection_dim;
-    this.logit_scale_init_value = f.logit_scale_init_value;
-    this.extract_layers = Object.freeze([...f.extract_layers]);
-    this.reduce_dim = f.reduce_dim;
-    this.decoder_num_attention_heads = f.decoder_num_attention_heads;
-    this.decoder_attention_dropout = f.decoder_attention_dropout;
-    this.decoder_hidden_act = f.decoder_hidden_act;
-    this.decoder_intermediate_size = f.decoder_intermediate_size;
-    this.conditional_layer = f.conditional_layer;
-    this.use_complex_transposed_convolution = f.use_complex_transposed_convolution;
-    this.initializer_factor = f.initializer_factor;
+    Object.assign(this, storedFields(CLIPSEG_CONFIG_FIELDS, read.fields));
     this.extras = read.extras;
   }
 
@@ -288,19 +251,7 @@ export class CLIPSegConfig implements CLIPSegConfigFields {
 
   /** The modelled top-level fields only (no sub-configs, `model_type` or extras); `extract_layers` is a fresh array. */
   fields(): CLIPSegConfigFields {
-    return {
-      projection_dim: this.projection_dim,
-      logit_scale_init_value: this.logit_scale_init_value,
-      extract_layers: [...this.extract_layers],
-      reduce_dim: this.reduce_dim,
-      decoder_num_attention_heads: this.decoder_num_attention_heads,
-      decoder_attention_dropout: this.decoder_attention_dropout,
-      decoder_hidden_act: this.decoder_hidden_act,
-      decoder_intermediate_size: this.decoder_intermediate_size,
-      conditional_layer: this.conditional_layer,
-      use_complex_transposed_convolution: this.use_complex_transposed_convolution,
-      initializer_factor: this.initializer_factor,
-    };
+    return freshFields(CLIPSEG_CONFIG_FIELDS, this);
   }
 
   /**

@@ -1,5 +1,7 @@
 import { ProblemList } from './config-error.js';
 import { FieldReader, collectExtras, isJsonObject, mutableJsonCopy, toJsonObject } from './field-reader.js';
+import { defaultsOf, field, fieldSpec, freshFields, knownKeys, readFields, storedFields } from './field-table.js';
+import type { FieldSpec, FieldValues } from './field-table.js';
 import { describeValue } from '../describe-value.js';
 import type { JsonObject } from './field-reader.js';
 
@@ -34,41 +36,6 @@ export interface ImageSize {
   readonly width: number;
 }
 
-/** The fields of a {@link ViTImageProcessorConfig}, snake_case as in HF's `preprocessor_config.json`. */
-export interface ViTImageProcessorFields {
-  /** Resize to `size` first. HF default true. */
-  readonly do_resize: boolean;
-  /** Resize target; an int `n` in the file means `{height: n, width: n}`. HF default 224 × 224. */
-  readonly size: ImageSize;
-  /** PIL filter code for the resize. HF default 2 (bilinear). */
-  readonly resample: PilResample;
-  /** Multiply pixel values by `rescale_factor`. HF default true. */
-  readonly do_rescale: boolean;
-  /** Rescale factor, > 0. HF default 1/255. */
-  readonly rescale_factor: number;
-  /** Subtract `image_mean`, divide by `image_std`, per channel. HF default true. */
-  readonly do_normalize: boolean;
-  /** Per-channel mean, one entry per channel. HF default [0.5, 0.5, 0.5] (CLIPSeg checkpoints: ImageNet's). */
-  readonly image_mean: readonly number[];
-  /** Per-channel standard deviation, non-zero, one entry per channel. HF default [0.5, 0.5, 0.5]. */
-  readonly image_std: readonly number[];
-  /** Convert to RGB first; `null` (HF's default) leaves it to the caller. */
-  readonly do_convert_rgb: boolean | null;
-}
-
-/** HF's defaults for `ViTImageProcessor` (transformers' `image_processing_vit.py`). */
-export const VIT_IMAGE_PROCESSOR_DEFAULTS: Readonly<ViTImageProcessorFields> = Object.freeze({
-  do_resize: true,
-  size: Object.freeze({ height: 224, width: 224 }),
-  resample: 2,
-  do_rescale: true,
-  rescale_factor: 1 / 255,
-  do_normalize: true,
-  image_mean: Object.freeze([0.5, 0.5, 0.5]),
-  image_std: Object.freeze([0.5, 0.5, 0.5]),
-  do_convert_rgb: null,
-});
-
 /**
  * Most channels a preprocessor is built for. `image_mean` / `image_std` are expanded to one entry per channel, so
  * the count (which comes from `config.json`) is bounded before anything that size is allocated.
@@ -82,11 +49,11 @@ export interface ViTImageProcessorOptions {
 }
 
 const TYPE_KEYS = ['image_processor_type', 'feature_extractor_type'] as const;
-const KNOWN_KEYS: ReadonlySet<string> = new Set([...Object.keys(VIT_IMAGE_PROCESSOR_DEFAULTS), ...TYPE_KEYS]);
 
-function readSize(r: FieldReader, fallback: ImageSize): ImageSize {
-  const value = r.record.size;
-  const path = r.path('size');
+/** `size`: an int, `[height, width]` or `{height, width}`, normalised to `{height, width}`. */
+function readSize(r: FieldReader, key: string, fallback: ImageSize): ImageSize {
+  const value = r.record[key];
+  const path = r.path(key);
   const positive = (n: unknown): n is number => typeof n === 'number' && Number.isSafeInteger(n) && n > 0;
   if (value === undefined) return { ...fallback };
   if (positive(value)) return { height: value, width: value };
@@ -154,6 +121,60 @@ function readChannelValues(r: FieldReader, key: string, fallback: readonly numbe
   return good ? (value as number[]).slice() : [...fallback];
 }
 
+/** `resample`: an integer that is a PIL resampling code. */
+function readResample(r: FieldReader, key: string, fallback: PilResample): PilResample {
+  const resample = r.int(key, fallback, 0);
+  if (!r.problems.has(r.path(key)) && !(resample in PIL_RESAMPLE_NAMES)) {
+    r.problems.add('CONFIG_INVALID_FIELD', r.path(key), `${resample} is not a PIL resampling code. Use 0–5 (CLIPSeg uses 2, bilinear).`);
+  }
+  return (resample in PIL_RESAMPLE_NAMES ? resample : fallback) as PilResample;
+}
+
+/** What the readers of {@link VIT_IMAGE_PROCESSOR_FIELDS} need besides the record. */
+interface ReadContext {
+  /** Channels the model expects: `image_mean` / `image_std` get one entry each. */
+  readonly channels: number;
+}
+
+/** `image_mean` / `image_std`: one finite (for `image_std` non-zero) number per channel. */
+const channelValues = (fallback: readonly number[], nonZero: boolean): FieldSpec<readonly number[], ReadContext> =>
+  fieldSpec(fallback, (r, key, d, { channels }) => readChannelValues(r, key, d, channels, nonZero));
+
+/**
+ * The field table of {@link ViTImageProcessorConfig}, in HF's order: each entry's TSDoc documents the field, and the
+ * fields type, the defaults, the reader and `toDict` derive from it.
+ * @internal
+ */
+export const VIT_IMAGE_PROCESSOR_FIELDS = Object.freeze({
+  /** Resize to `size` first. HF default true. */
+  do_resize: field.bool(true),
+  /** Resize target; an int `n` in the file means `{height: n, width: n}`. HF default 224 × 224. */
+  size: fieldSpec<ImageSize>({ height: 224, width: 224 }, readSize),
+  /** PIL filter code for the resize. HF default 2 (bilinear). */
+  resample: fieldSpec<PilResample>(2, readResample),
+  /** Multiply pixel values by `rescale_factor`. HF default true. */
+  do_rescale: field.bool(true),
+  /** Rescale factor, > 0. HF default 1/255. */
+  rescale_factor: field.number(1 / 255, { minExclusive: 0 }),
+  /** Subtract `image_mean`, divide by `image_std`, per channel. HF default true. */
+  do_normalize: field.bool(true),
+  /** Per-channel mean, one entry per channel. HF default [0.5, 0.5, 0.5] (CLIPSeg checkpoints: ImageNet's). */
+  image_mean: channelValues([0.5, 0.5, 0.5], false),
+  /** Per-channel standard deviation, non-zero, one entry per channel. HF default [0.5, 0.5, 0.5]. */
+  image_std: channelValues([0.5, 0.5, 0.5], true),
+  /** Convert to RGB first; `null` (HF's default) leaves it to the caller. */
+  do_convert_rgb: field.boolOrNull(null),
+});
+
+/** The fields of a {@link ViTImageProcessorConfig}, snake_case as in HF's `preprocessor_config.json`. */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- an interface (not an alias) whose members are the table's
+export interface ViTImageProcessorFields extends FieldValues<typeof VIT_IMAGE_PROCESSOR_FIELDS> {}
+
+/** HF's defaults for `ViTImageProcessor` (transformers' `image_processing_vit.py`). */
+export const VIT_IMAGE_PROCESSOR_DEFAULTS: Readonly<ViTImageProcessorFields> = defaultsOf(VIT_IMAGE_PROCESSOR_FIELDS);
+
+const KNOWN_KEYS: ReadonlySet<string> = knownKeys(VIT_IMAGE_PROCESSOR_FIELDS, ...TYPE_KEYS);
+
 /** Reads and checks a preprocessor config, recording problems instead of throwing. */
 function readPreprocessorConfig(
   record: JsonObject,
@@ -161,7 +182,6 @@ function readPreprocessorConfig(
   problems: ProblemList,
 ): { fields: ViTImageProcessorFields; types: Partial<Record<(typeof TYPE_KEYS)[number], string>>; extras: Readonly<JsonObject> } {
   const r = new FieldReader(record, '', problems);
-  const d = VIT_IMAGE_PROCESSOR_DEFAULTS;
   const types: Partial<Record<(typeof TYPE_KEYS)[number], string>> = {};
   for (const key of TYPE_KEYS) {
     const value = r.optionalString(key);
@@ -176,23 +196,15 @@ function readPreprocessorConfig(
     }
     types[key] = value;
   }
-  const resample = r.int('resample', d.resample, 0);
-  if (!problems.has('resample') && !(resample in PIL_RESAMPLE_NAMES)) {
-    problems.add('CONFIG_INVALID_FIELD', 'resample', `${resample} is not a PIL resampling code. Use 0–5 (CLIPSeg uses 2, bilinear).`);
-  }
-  const fields: ViTImageProcessorFields = {
-    do_resize: r.bool('do_resize', d.do_resize),
-    size: readSize(r, d.size),
-    resample: (resample in PIL_RESAMPLE_NAMES ? resample : d.resample) as PilResample,
-    do_rescale: r.bool('do_rescale', d.do_rescale),
-    rescale_factor: r.number('rescale_factor', d.rescale_factor, { minExclusive: 0 }),
-    do_normalize: r.bool('do_normalize', d.do_normalize),
-    image_mean: readChannelValues(r, 'image_mean', d.image_mean, channels, false),
-    image_std: readChannelValues(r, 'image_std', d.image_std, channels, true),
-    do_convert_rgb: r.boolOrNull('do_convert_rgb', d.do_convert_rgb),
-  };
+  // `resample` is read before the other fields, so its problems come first.
+  const fields: ViTImageProcessorFields = readFields(VIT_IMAGE_PROCESSOR_FIELDS, r, { channels }, ['resample']);
   return { fields, types, extras: collectExtras(record, KNOWN_KEYS, problems) };
 }
+
+// The class's field properties come from the table: this merged interface declares them (with their TSDoc) and the
+// constructor assigns every one of them.
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-empty-object-type
+export interface ViTImageProcessorConfig extends ViTImageProcessorFields {}
 
 /**
  * HF's `preprocessor_config.json` for CLIPSeg: a `ViTImageProcessor` (resize to `size` with PIL filter
@@ -200,22 +212,14 @@ function readPreprocessorConfig(
  * normalised to `{height, width}`. Members it does not model (`processor_class`, `crop_size` …) are kept in
  * `extras`.
  */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class ViTImageProcessorConfig implements ViTImageProcessorFields {
-  readonly do_resize: boolean;
-  readonly size: ImageSize;
-  readonly resample: PilResample;
-  readonly do_rescale: boolean;
-  readonly rescale_factor: number;
-  readonly do_normalize: boolean;
-  readonly image_mean: readonly number[];
-  readonly image_std: readonly number[];
-  readonly do_convert_rgb: boolean | null;
   /** `image_processor_type` as given (a ViT type), or undefined when the file has none. */
-  readonly image_processor_type: string | undefined;
+  declare readonly image_processor_type: string | undefined;
   /** `feature_extractor_type` as given (a ViT type; older files), or undefined when the file has none. */
-  readonly feature_extractor_type: string | undefined;
+  declare readonly feature_extractor_type: string | undefined;
   /** Members of the file this class does not model, kept verbatim, frozen. */
-  readonly extras: Readonly<Record<string, unknown>>;
+  declare readonly extras: Readonly<Record<string, unknown>>;
 
   /**
    * Builds a preprocessor config from any subset of its HF fields (HF's defaults fill the rest). `size` may be
@@ -235,15 +239,7 @@ export class ViTImageProcessorConfig implements ViTImageProcessorFields {
     }
     const { fields, types, extras } = readPreprocessorConfig({ ...init }, channels, problems);
     problems.throwIfAny('preprocessor config');
-    this.do_resize = fields.do_resize;
-    this.size = Object.freeze({ ...fields.size });
-    this.resample = fields.resample;
-    this.do_rescale = fields.do_rescale;
-    this.rescale_factor = fields.rescale_factor;
-    this.do_normalize = fields.do_normalize;
-    this.image_mean = Object.freeze([...fields.image_mean]);
-    this.image_std = Object.freeze([...fields.image_std]);
-    this.do_convert_rgb = fields.do_convert_rgb;
+    Object.assign(this, storedFields(VIT_IMAGE_PROCESSOR_FIELDS, fields));
     this.image_processor_type = types.image_processor_type;
     this.feature_extractor_type = types.feature_extractor_type;
     this.extras = extras;
@@ -265,17 +261,7 @@ export class ViTImageProcessorConfig implements ViTImageProcessorFields {
 
   /** The modelled fields only, as fresh mutable values. */
   fields(): ViTImageProcessorFields {
-    return {
-      do_resize: this.do_resize,
-      size: { ...this.size },
-      resample: this.resample,
-      do_rescale: this.do_rescale,
-      rescale_factor: this.rescale_factor,
-      do_normalize: this.do_normalize,
-      image_mean: [...this.image_mean],
-      image_std: [...this.image_std],
-      do_convert_rgb: this.do_convert_rgb,
-    };
+    return freshFields(VIT_IMAGE_PROCESSOR_FIELDS, this);
   }
 
   /** The HF dict form: every field (`size` as `{height, width}`), the processor type keys present, the extras. */

@@ -1,47 +1,56 @@
 import { subConfigRecord } from './sub-config.js';
 import { ProblemList } from './config-error.js';
-import type { HiddenActivation } from './activations.js';
 import { FieldReader, collectExtras, mutableJsonCopy } from './field-reader.js';
+import { defaultsOf, field, freshFields, knownKeys, readFields, storedFields } from './field-table.js';
+import type { FieldValues } from './field-table.js';
 import { describeValue } from '../describe-value.js';
 import type { JsonObject } from './field-reader.js';
 
 /** HF `model_type` of a CLIPSeg text tower config. */
 export const CLIPSEG_TEXT_MODEL_TYPE = 'clipseg_text_model';
 
-/** The fields of a {@link CLIPSegTextConfig}, snake_case as in HF's `config.json`. */
-export interface CLIPSegTextConfigFields {
+/**
+ * The field table of {@link CLIPSegTextConfig}, in HF's order: each entry's TSDoc documents the field, and the
+ * fields type, the defaults, the reader and `toDict` derive from it.
+ * @internal
+ */
+export const CLIPSEG_TEXT_CONFIG_FIELDS = Object.freeze({
   /** Number of token embeddings. HF default 49408. */
-  readonly vocab_size: number;
+  vocab_size: field.int(49408),
   /** Width of the text transformer. HF default 512. */
-  readonly hidden_size: number;
+  hidden_size: field.int(512),
   /** Width of the MLP inside each layer. HF default 2048. */
-  readonly intermediate_size: number;
+  intermediate_size: field.int(2048),
   /** Number of transformer layers. HF default 12. */
-  readonly num_hidden_layers: number;
+  num_hidden_layers: field.int(12),
   /** Attention heads per layer; must divide `hidden_size`. HF default 8. */
-  readonly num_attention_heads: number;
+  num_attention_heads: field.int(8),
   /** Longest token sequence (position embeddings). HF default 77. */
-  readonly max_position_embeddings: number;
+  max_position_embeddings: field.int(77),
   /** MLP activation. HF default `quick_gelu`. */
-  readonly hidden_act: HiddenActivation;
+  hidden_act: field.activation('quick_gelu'),
   /** Layer-norm epsilon, > 0. HF default 1e-5. */
-  readonly layer_norm_eps: number;
+  layer_norm_eps: field.number(1e-5, { minExclusive: 0 }),
   /** Attention dropout probability (unused at inference). HF default 0. */
-  readonly attention_dropout: number;
+  attention_dropout: field.number(0, { min: 0, max: 1 }),
   /** Weight-init standard deviation (training only). HF default 0.02. */
-  readonly initializer_range: number;
+  initializer_range: field.number(0.02, { min: 0 }),
   /** Weight-init scale (training only). HF default 1. */
-  readonly initializer_factor: number;
+  initializer_factor: field.number(1),
   /** Padding token id, or `null`. HF default 1. Not used by the model itself. */
-  readonly pad_token_id: number | null;
+  pad_token_id: field.intOrNull(1),
   /** Start-of-text token id. HF default 49406; the CIDAS checkpoints say 0. */
-  readonly bos_token_id: number;
+  bos_token_id: field.int(49406, 0),
   /**
    * End-of-text token id. HF default 49407. The CIDAS checkpoints say 2, which HF treats as a legacy marker: the
    * pooled output is then taken at the argmax of the input ids (see {@link CLIPSegTextConfig.usesLegacyArgmaxPooling}).
    */
-  readonly eos_token_id: number;
-}
+  eos_token_id: field.int(49407, 0),
+});
+
+/** The fields of a {@link CLIPSegTextConfig}, snake_case as in HF's `config.json`. */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- an interface (not an alias) whose members are the table's
+export interface CLIPSegTextConfigFields extends FieldValues<typeof CLIPSEG_TEXT_CONFIG_FIELDS> {}
 
 /**
  * Argument of `new CLIPSegTextConfig(…)`: any subset of the fields (HF's defaults fill the rest), an optional
@@ -53,24 +62,9 @@ export type CLIPSegTextConfigInit = { readonly [K in keyof CLIPSegTextConfigFiel
 };
 
 /** HF's defaults for {@link CLIPSegTextConfig}, exactly as in transformers' `configuration_clipseg.py`. */
-export const CLIPSEG_TEXT_CONFIG_DEFAULTS: Readonly<CLIPSegTextConfigFields> = Object.freeze({
-  vocab_size: 49408,
-  hidden_size: 512,
-  intermediate_size: 2048,
-  num_hidden_layers: 12,
-  num_attention_heads: 8,
-  max_position_embeddings: 77,
-  hidden_act: 'quick_gelu',
-  layer_norm_eps: 1e-5,
-  attention_dropout: 0,
-  initializer_range: 0.02,
-  initializer_factor: 1,
-  pad_token_id: 1,
-  bos_token_id: 49406,
-  eos_token_id: 49407,
-});
+export const CLIPSEG_TEXT_CONFIG_DEFAULTS: Readonly<CLIPSegTextConfigFields> = defaultsOf(CLIPSEG_TEXT_CONFIG_FIELDS);
 
-const KNOWN_KEYS: ReadonlySet<string> = new Set([...Object.keys(CLIPSEG_TEXT_CONFIG_DEFAULTS), 'model_type']);
+const KNOWN_KEYS: ReadonlySet<string> = knownKeys(CLIPSEG_TEXT_CONFIG_FIELDS, 'model_type');
 
 /** The eos id that marks a pre-2023 CLIP/CLIPSeg text config (HF transformers PR #24773). */
 export const LEGACY_EOS_TOKEN_ID = 2;
@@ -85,7 +79,6 @@ export function readTextConfig(
   problems: ProblemList,
 ): { fields: CLIPSegTextConfigFields; extras: Readonly<JsonObject> } {
   const r = new FieldReader(record, prefix, problems);
-  const d = CLIPSEG_TEXT_CONFIG_DEFAULTS;
   const modelType = record.model_type;
   if (modelType !== undefined && modelType !== CLIPSEG_TEXT_MODEL_TYPE) {
     problems.add(
@@ -94,22 +87,7 @@ export function readTextConfig(
       `expected "${CLIPSEG_TEXT_MODEL_TYPE}", got ${describeValue(modelType)}. This is not a CLIPSeg text config; load the config that belongs to a CLIPSeg checkpoint.`,
     );
   }
-  const fields: CLIPSegTextConfigFields = {
-    vocab_size: r.int('vocab_size', d.vocab_size),
-    hidden_size: r.int('hidden_size', d.hidden_size),
-    intermediate_size: r.int('intermediate_size', d.intermediate_size),
-    num_hidden_layers: r.int('num_hidden_layers', d.num_hidden_layers),
-    num_attention_heads: r.int('num_attention_heads', d.num_attention_heads),
-    max_position_embeddings: r.int('max_position_embeddings', d.max_position_embeddings),
-    hidden_act: r.activation('hidden_act', d.hidden_act),
-    layer_norm_eps: r.number('layer_norm_eps', d.layer_norm_eps, { minExclusive: 0 }),
-    attention_dropout: r.number('attention_dropout', d.attention_dropout, { min: 0, max: 1 }),
-    initializer_range: r.number('initializer_range', d.initializer_range, { min: 0 }),
-    initializer_factor: r.number('initializer_factor', d.initializer_factor),
-    pad_token_id: r.intOrNull('pad_token_id', d.pad_token_id),
-    bos_token_id: r.int('bos_token_id', d.bos_token_id, 0),
-    eos_token_id: r.int('eos_token_id', d.eos_token_id, 0),
-  };
+  const fields: CLIPSegTextConfigFields = readFields(CLIPSEG_TEXT_CONFIG_FIELDS, r, undefined);
   const path = r.path.bind(r);
   if (
     !problems.has(path('hidden_size')) &&
@@ -137,6 +115,11 @@ export function readTextConfig(
   return { fields, extras: collectExtras(record, KNOWN_KEYS, problems, prefix) };
 }
 
+// The class's field properties come from the table: this merged interface declares them (with their TSDoc) and the
+// constructor assigns every one of them.
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-empty-object-type
+export interface CLIPSegTextConfig extends CLIPSegTextConfigFields {}
+
 /**
  * The text tower of CLIPSeg (HF `CLIPSegTextConfig`). Immutable; fields keep HF's snake_case names so that
  * {@link CLIPSegTextConfig.toJSON} writes an HF-compatible dict.
@@ -147,28 +130,15 @@ export function readTextConfig(
  * text.headDim; // 16
  * ```
  */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class CLIPSegTextConfig implements CLIPSegTextConfigFields {
   /** HF `model_type` of this config class. */
   static readonly MODEL_TYPE = CLIPSEG_TEXT_MODEL_TYPE;
 
   /** Always `clipseg_text_model`. */
   readonly model_type = CLIPSEG_TEXT_MODEL_TYPE;
-  readonly vocab_size: number;
-  readonly hidden_size: number;
-  readonly intermediate_size: number;
-  readonly num_hidden_layers: number;
-  readonly num_attention_heads: number;
-  readonly max_position_embeddings: number;
-  readonly hidden_act: HiddenActivation;
-  readonly layer_norm_eps: number;
-  readonly attention_dropout: number;
-  readonly initializer_range: number;
-  readonly initializer_factor: number;
-  readonly pad_token_id: number | null;
-  readonly bos_token_id: number;
-  readonly eos_token_id: number;
   /** Members of the HF dict this class does not model (`architectures`, `id2label` …), kept verbatim, frozen. */
-  readonly extras: Readonly<Record<string, unknown>>;
+  declare readonly extras: Readonly<Record<string, unknown>>;
 
   /**
    * Builds a text config from any subset of its fields; HF's defaults fill the rest.
@@ -178,20 +148,7 @@ export class CLIPSegTextConfig implements CLIPSegTextConfigFields {
     const problems = new ProblemList();
     const { fields, extras } = readTextConfig(init, '', problems);
     problems.throwIfAny('CLIPSeg text config');
-    this.vocab_size = fields.vocab_size;
-    this.hidden_size = fields.hidden_size;
-    this.intermediate_size = fields.intermediate_size;
-    this.num_hidden_layers = fields.num_hidden_layers;
-    this.num_attention_heads = fields.num_attention_heads;
-    this.max_position_embeddings = fields.max_position_embeddings;
-    this.hidden_act = fields.hidden_act;
-    this.layer_norm_eps = fields.layer_norm_eps;
-    this.attention_dropout = fields.attention_dropout;
-    this.initializer_range = fields.initializer_range;
-    this.initializer_factor = fields.initializer_factor;
-    this.pad_token_id = fields.pad_token_id;
-    this.bos_token_id = fields.bos_token_id;
-    this.eos_token_id = fields.eos_token_id;
+    Object.assign(this, storedFields(CLIPSEG_TEXT_CONFIG_FIELDS, fields));
     this.extras = extras;
   }
 
@@ -225,22 +182,7 @@ export class CLIPSegTextConfig implements CLIPSegTextConfigFields {
 
   /** The modelled fields only, without `model_type` or extras. */
   fields(): CLIPSegTextConfigFields {
-    return {
-      vocab_size: this.vocab_size,
-      hidden_size: this.hidden_size,
-      intermediate_size: this.intermediate_size,
-      num_hidden_layers: this.num_hidden_layers,
-      num_attention_heads: this.num_attention_heads,
-      max_position_embeddings: this.max_position_embeddings,
-      hidden_act: this.hidden_act,
-      layer_norm_eps: this.layer_norm_eps,
-      attention_dropout: this.attention_dropout,
-      initializer_range: this.initializer_range,
-      initializer_factor: this.initializer_factor,
-      pad_token_id: this.pad_token_id,
-      bos_token_id: this.bos_token_id,
-      eos_token_id: this.eos_token_id,
-    };
+    return freshFields(CLIPSEG_TEXT_CONFIG_FIELDS, this);
   }
 
   /** A copy with some fields (or extras) replaced. @throws {@link ConfigError} when the result is invalid */

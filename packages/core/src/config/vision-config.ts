@@ -1,40 +1,49 @@
 import { subConfigRecord } from './sub-config.js';
 import { ProblemList } from './config-error.js';
-import type { HiddenActivation } from './activations.js';
 import { FieldReader, collectExtras, mutableJsonCopy } from './field-reader.js';
+import { defaultsOf, field, freshFields, knownKeys, readFields, storedFields } from './field-table.js';
+import type { FieldValues } from './field-table.js';
 import { describeValue } from '../describe-value.js';
 import type { JsonObject } from './field-reader.js';
 
 /** HF `model_type` of a CLIPSeg vision tower config. */
 export const CLIPSEG_VISION_MODEL_TYPE = 'clipseg_vision_model';
 
-/** The fields of a {@link CLIPSegVisionConfig}, snake_case as in HF's `config.json`. */
-export interface CLIPSegVisionConfigFields {
+/**
+ * The field table of {@link CLIPSegVisionConfig}, in HF's order: each entry's TSDoc documents the field, and the
+ * fields type, the defaults, the reader and `toDict` derive from it.
+ * @internal
+ */
+export const CLIPSEG_VISION_CONFIG_FIELDS = Object.freeze({
   /** Width of the vision transformer. HF default 768. */
-  readonly hidden_size: number;
+  hidden_size: field.int(768),
   /** Width of the MLP inside each layer. HF default 3072. */
-  readonly intermediate_size: number;
+  intermediate_size: field.int(3072),
   /** Number of transformer layers; bounds `extract_layers`. HF default 12. */
-  readonly num_hidden_layers: number;
+  num_hidden_layers: field.int(12),
   /** Attention heads per layer; must divide `hidden_size`. HF default 12. */
-  readonly num_attention_heads: number;
+  num_attention_heads: field.int(12),
   /** Input image channels. HF default 3. */
-  readonly num_channels: number;
+  num_channels: field.int(3),
   /** Side of the square image the position embeddings were trained for. HF default 224. */
-  readonly image_size: number;
+  image_size: field.int(224),
   /** Side of one square patch; must divide `image_size`. HF default 32 (the CIDAS checkpoints use 16). */
-  readonly patch_size: number;
+  patch_size: field.int(32),
   /** MLP activation. HF default `quick_gelu`. */
-  readonly hidden_act: HiddenActivation;
+  hidden_act: field.activation('quick_gelu'),
   /** Layer-norm epsilon, > 0. HF default 1e-5. */
-  readonly layer_norm_eps: number;
+  layer_norm_eps: field.number(1e-5, { minExclusive: 0 }),
   /** Attention dropout probability (unused at inference). HF default 0. */
-  readonly attention_dropout: number;
+  attention_dropout: field.number(0, { min: 0, max: 1 }),
   /** Weight-init standard deviation (training only). HF default 0.02. */
-  readonly initializer_range: number;
+  initializer_range: field.number(0.02, { min: 0 }),
   /** Weight-init scale (training only). HF default 1. */
-  readonly initializer_factor: number;
-}
+  initializer_factor: field.number(1),
+});
+
+/** The fields of a {@link CLIPSegVisionConfig}, snake_case as in HF's `config.json`. */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- an interface (not an alias) whose members are the table's
+export interface CLIPSegVisionConfigFields extends FieldValues<typeof CLIPSEG_VISION_CONFIG_FIELDS> {}
 
 /**
  * Argument of `new CLIPSegVisionConfig(…)`: any subset of the fields (HF's defaults fill the rest), an optional
@@ -48,22 +57,9 @@ export type CLIPSegVisionConfigInit = {
 };
 
 /** HF's defaults for {@link CLIPSegVisionConfig}, exactly as in transformers' `configuration_clipseg.py`. */
-export const CLIPSEG_VISION_CONFIG_DEFAULTS: Readonly<CLIPSegVisionConfigFields> = Object.freeze({
-  hidden_size: 768,
-  intermediate_size: 3072,
-  num_hidden_layers: 12,
-  num_attention_heads: 12,
-  num_channels: 3,
-  image_size: 224,
-  patch_size: 32,
-  hidden_act: 'quick_gelu',
-  layer_norm_eps: 1e-5,
-  attention_dropout: 0,
-  initializer_range: 0.02,
-  initializer_factor: 1,
-});
+export const CLIPSEG_VISION_CONFIG_DEFAULTS: Readonly<CLIPSegVisionConfigFields> = defaultsOf(CLIPSEG_VISION_CONFIG_FIELDS);
 
-const KNOWN_KEYS: ReadonlySet<string> = new Set([...Object.keys(CLIPSEG_VISION_CONFIG_DEFAULTS), 'model_type']);
+const KNOWN_KEYS: ReadonlySet<string> = knownKeys(CLIPSEG_VISION_CONFIG_FIELDS, 'model_type');
 
 /**
  * Reads and checks a vision config object found at `prefix`, recording problems instead of throwing.
@@ -75,7 +71,6 @@ export function readVisionConfig(
   problems: ProblemList,
 ): { fields: CLIPSegVisionConfigFields; extras: Readonly<JsonObject> } {
   const r = new FieldReader(record, prefix, problems);
-  const d = CLIPSEG_VISION_CONFIG_DEFAULTS;
   const modelType = record.model_type;
   if (modelType !== undefined && modelType !== CLIPSEG_VISION_MODEL_TYPE) {
     problems.add(
@@ -84,20 +79,7 @@ export function readVisionConfig(
       `expected "${CLIPSEG_VISION_MODEL_TYPE}", got ${describeValue(modelType)}. This is not a CLIPSeg vision config; load the config that belongs to a CLIPSeg checkpoint.`,
     );
   }
-  const fields: CLIPSegVisionConfigFields = {
-    hidden_size: r.int('hidden_size', d.hidden_size),
-    intermediate_size: r.int('intermediate_size', d.intermediate_size),
-    num_hidden_layers: r.int('num_hidden_layers', d.num_hidden_layers),
-    num_attention_heads: r.int('num_attention_heads', d.num_attention_heads),
-    num_channels: r.int('num_channels', d.num_channels),
-    image_size: r.int('image_size', d.image_size),
-    patch_size: r.int('patch_size', d.patch_size),
-    hidden_act: r.activation('hidden_act', d.hidden_act),
-    layer_norm_eps: r.number('layer_norm_eps', d.layer_norm_eps, { minExclusive: 0 }),
-    attention_dropout: r.number('attention_dropout', d.attention_dropout, { min: 0, max: 1 }),
-    initializer_range: r.number('initializer_range', d.initializer_range, { min: 0 }),
-    initializer_factor: r.number('initializer_factor', d.initializer_factor),
-  };
+  const fields: CLIPSegVisionConfigFields = readFields(CLIPSEG_VISION_CONFIG_FIELDS, r, undefined);
   const path = r.path.bind(r);
   if (
     !problems.has(path('hidden_size')) &&
@@ -124,6 +106,11 @@ export function readVisionConfig(
   return { fields, extras: collectExtras(record, KNOWN_KEYS, problems, prefix) };
 }
 
+// The class's field properties come from the table: this merged interface declares them (with their TSDoc) and the
+// constructor assigns every one of them.
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-empty-object-type
+export interface CLIPSegVisionConfig extends CLIPSegVisionConfigFields {}
+
 /**
  * The vision tower of CLIPSeg (HF `CLIPSegVisionConfig`, a ViT). Immutable; fields keep HF's snake_case names so
  * that {@link CLIPSegVisionConfig.toJSON} writes an HF-compatible dict.
@@ -134,26 +121,15 @@ export function readVisionConfig(
  * vision.numPositions; // 197 = 14 * 14 + 1
  * ```
  */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class CLIPSegVisionConfig implements CLIPSegVisionConfigFields {
   /** HF `model_type` of this config class. */
   static readonly MODEL_TYPE = CLIPSEG_VISION_MODEL_TYPE;
 
   /** Always `clipseg_vision_model`. */
   readonly model_type = CLIPSEG_VISION_MODEL_TYPE;
-  readonly hidden_size: number;
-  readonly intermediate_size: number;
-  readonly num_hidden_layers: number;
-  readonly num_attention_heads: number;
-  readonly num_channels: number;
-  readonly image_size: number;
-  readonly patch_size: number;
-  readonly hidden_act: HiddenActivation;
-  readonly layer_norm_eps: number;
-  readonly attention_dropout: number;
-  readonly initializer_range: number;
-  readonly initializer_factor: number;
   /** Members of the HF dict this class does not model, kept verbatim, frozen. */
-  readonly extras: Readonly<Record<string, unknown>>;
+  declare readonly extras: Readonly<Record<string, unknown>>;
 
   /**
    * Builds a vision config from any subset of its fields; HF's defaults fill the rest.
@@ -163,18 +139,7 @@ export class CLIPSegVisionConfig implements CLIPSegVisionConfigFields {
     const problems = new ProblemList();
     const { fields, extras } = readVisionConfig(init, '', problems);
     problems.throwIfAny('CLIPSeg vision config');
-    this.hidden_size = fields.hidden_size;
-    this.intermediate_size = fields.intermediate_size;
-    this.num_hidden_layers = fields.num_hidden_layers;
-    this.num_attention_heads = fields.num_attention_heads;
-    this.num_channels = fields.num_channels;
-    this.image_size = fields.image_size;
-    this.patch_size = fields.patch_size;
-    this.hidden_act = fields.hidden_act;
-    this.layer_norm_eps = fields.layer_norm_eps;
-    this.attention_dropout = fields.attention_dropout;
-    this.initializer_range = fields.initializer_range;
-    this.initializer_factor = fields.initializer_factor;
+    Object.assign(this, storedFields(CLIPSEG_VISION_CONFIG_FIELDS, fields));
     this.extras = extras;
   }
 
@@ -215,20 +180,7 @@ export class CLIPSegVisionConfig implements CLIPSegVisionConfigFields {
 
   /** The modelled fields only, without `model_type` or extras. */
   fields(): CLIPSegVisionConfigFields {
-    return {
-      hidden_size: this.hidden_size,
-      intermediate_size: this.intermediate_size,
-      num_hidden_layers: this.num_hidden_layers,
-      num_attention_heads: this.num_attention_heads,
-      num_channels: this.num_channels,
-      image_size: this.image_size,
-      patch_size: this.patch_size,
-      hidden_act: this.hidden_act,
-      layer_norm_eps: this.layer_norm_eps,
-      attention_dropout: this.attention_dropout,
-      initializer_range: this.initializer_range,
-      initializer_factor: this.initializer_factor,
-    };
+    return freshFields(CLIPSEG_VISION_CONFIG_FIELDS, this);
   }
 
   /** A copy with some fields (or extras) replaced. @throws {@link ConfigError} when the result is invalid */
