@@ -1,6 +1,6 @@
 /* global window, document, location, navigator, URLSearchParams */
 // The browser side of browser.bench.ts: @clipseg/runtime-web on the same bundle and image as the Node workload
-// (ours-workload.ts), same prompts, same measurements. Plain JavaScript because runtime-node's type check has no
+// (ours-workload.ts), same prompts, same measurements. Plain JavaScript because this workspace's type check has no
 // DOM; Vite serves it with the sources of runtime-web, processor and core. The result lands in `window.__bench`.
 import { decodeImage, loadCLIPSeg, probeWebGpuAdapter } from '@clipseg/runtime-web';
 import { createWasmBackend } from '@clipseg/runtime-web/wasm';

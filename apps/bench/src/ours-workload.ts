@@ -1,12 +1,11 @@
 // Child process of inference.bench.ts: @clipseg/runtime-node on a bundle. Prints one `BENCH_RESULT {json}` line.
 //
-//   node --conditions=clipseg-source --import tsx bench/ours-workload.ts --bundle DIR --image FILE [--threads 2] [--warmup 2] [--runs 7]
+//   node --conditions=clipseg-source --import tsx src/ours-workload.ts --bundle DIR --image FILE [--threads 2] [--warmup 2] [--runs 7]
 //        [--session-config JSON]
 import { parseArgs } from 'node:util';
 import { logitsToBinaryMasks } from '@clipseg/processor';
 import * as ort from 'onnxruntime-node';
-import { decodeImage } from '../src/image/decode-image.js';
-import { loadCLIPSeg } from '../src/pipeline/load-clipseg.js';
+import { decodeImage, loadCLIPSeg } from '@clipseg/runtime-node';
 import { BENCH_PROMPTS, NEW_PROMPT, PROMPT_COUNTS, peakRssMb, stats, timeOnce, timeRuns, type Stats, type WorkloadResult } from './bench-stats.js';
 import { cleanRunGuard, ForeignLoad } from './cpu-load.js';
 

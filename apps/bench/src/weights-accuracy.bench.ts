@@ -6,14 +6,13 @@
 // threshold (sigmoid(x) > 0.5, i.e. x > 0 — near a random model's median logit, the hardest case), and as each
 // prompt's top 10 % of pixels (a trained model's confident foreground is a minority of the image).
 //
-//   pnpm --filter @clipseg/runtime-node bench:accuracy [--work DIR] [--json FILE]
+//   pnpm --filter @clipseg/bench bench:accuracy [--work DIR] [--json FILE]
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { logitsToMasks } from '@clipseg/processor';
-import { decodeImage } from '../src/image/decode-image.js';
-import { loadCLIPSeg } from '../src/pipeline/load-clipseg.js';
+import { decodeImage, loadCLIPSeg } from '@clipseg/runtime-node';
 import { prepare, sharedDir, type BenchInputs } from './bench-setup.js';
 import { BENCH_PROMPTS } from './bench-stats.js';
 

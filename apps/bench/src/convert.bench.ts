@@ -3,11 +3,12 @@
 // peak RSS is its own. The baseline, in the same harness, only reads every
 // weight of the checkpoint (the least any converter must do).
 //
-//   pnpm --filter @clipseg/runtime-node bench:convert [--preset rd64-refined] [--dtype fp32|fp16]
+//   pnpm --filter @clipseg/bench bench:convert [--preset rd64-refined] [--dtype fp32|fp16]
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
@@ -21,7 +22,7 @@ interface Measurement {
 }
 
 async function child(mode: string, dir: string): Promise<void> {
-  const { directoryFileSet } = await import('../src/files/directory-file-set.js');
+  const { directoryFileSet, writeDirectoryAtomic } = await import('@clipseg/runtime-node');
   const { convertCheckpoint, openCheckpoint } = await import('@clipseg/convert');
   const files = directoryFileSet(join(dir, 'ckpt'));
   const started = performance.now();
@@ -30,8 +31,7 @@ async function child(mode: string, dir: string): Promise<void> {
     for (const t of reader.list()) await reader.readFloat32(t.name);
     await reader.close();
   } else {
-    const { writeDirectoryAtomic } = await import('../src/io/write-directory-atomic.js');
-    const { hashFileNode, sha256Node } = await import('../src/io/hash-file-node.js');
+    const { hashFileNode, sha256Node } = await import('@clipseg/runtime-node/io');
     const bundle = await convertCheckpoint(files, {
       dtype: values.dtype as 'fp32' | 'fp16',
       hashSourceFile: (name) => hashFileNode(join(dir, 'ckpt', name)),
@@ -57,7 +57,7 @@ if (values.child) {
 } else {
   const dir = mkdtempSync(join(tmpdir(), 'clipseg-bench-convert-'));
   try {
-    const cli = fileURLToPath(new URL('../../cli/src/main.ts', import.meta.url));
+    const cli = join(dirname(createRequire(import.meta.url).resolve('@clipseg/cli/package.json')), 'src/main.ts');
     execFileSync(process.execPath, ['--conditions=clipseg-source', '--import', 'tsx', cli, 'init-random', '--preset', values.preset!, join(dir, 'ckpt')], { stdio: 'inherit' });
     const checkpointMb = statSync(join(dir, 'ckpt/model.safetensors')).size / 1e6;
     const base = run('read', dir);

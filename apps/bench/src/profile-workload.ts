@@ -1,15 +1,14 @@
 // Child process of inference.bench.ts --profile: onnxruntime's own profiler (`enableProfiling`) on each graph of
 // the bundle and on the single-graph model, aggregated per operator type. Prints one `BENCH_RESULT {json}` line.
 //
-//   node --conditions=clipseg-source --import tsx bench/profile-workload.ts --bundle DIR --single DIR --image FILE --out DIR
+//   node --conditions=clipseg-source --import tsx src/profile-workload.ts --bundle DIR --single DIR --image FILE --out DIR
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadTokenizer, ViTImageProcessorConfig } from '@clipseg/core';
 import { rasterImageAdapter } from '@clipseg/processor';
 import * as ort from 'onnxruntime-node';
-import { directoryFileSet } from '../src/files/directory-file-set.js';
-import { decodeImage } from '../src/image/decode-image.js';
+import { decodeImage, directoryFileSet } from '@clipseg/runtime-node';
 import { BENCH_PROMPTS, NEW_PROMPT, stats, timeRuns, type Stats } from './bench-stats.js';
 import { cleanRunGuard, waitForQuiet } from './cpu-load.js';
 

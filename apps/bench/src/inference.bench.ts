@@ -4,7 +4,7 @@
 // Before each child the harness waits (up to --quiet-timeout s) for the machine to be idle, and it reports how much
 // CPU other processes used during each round.
 //
-//   pnpm --filter @clipseg/runtime-node bench:inference [--dtype fp32|fp16|int8] [--baseline-dtype fp32|fp16|int8] [--runs 7] [--warmup 2] [--rounds 2] [--threads 2]
+//   pnpm --filter @clipseg/bench bench:inference [--dtype fp32|fp16|int8] [--baseline-dtype fp32|fp16|int8] [--runs 7] [--warmup 2] [--rounds 2] [--threads 2]
 //        [--work DIR] [--json FILE] [--profile] [--profile-json FILE] [--no-tjs]
 //        [--compare-config '{"session.intra_op.allow_spinning":"0"}']   (also runs ours with these session config
 //        entries in every round and prints default vs variant)

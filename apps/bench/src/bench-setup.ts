@@ -9,13 +9,14 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AttentionKind } from '@clipseg/convert';
 import type { BundleWeightDType } from '@clipseg/core';
-import { encodePng } from '../src/image/encode-png.js';
-import { exampleScene } from '../src/image/example-scene.js';
+import { exampleScene } from '@clipseg/processor';
+import { encodePng } from '@clipseg/runtime-node';
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** The repository root. */
 export const REPO_ROOT = resolve(here, '../../..');
-const CLI = join(here, '../../cli/src/main.ts');
+/** The `clipseg` CLI, run from its sources. */
+const CLI = join(dirname(createRequire(import.meta.url).resolve('@clipseg/cli/package.json')), 'src/main.ts');
 
 /** `../shared` (or `$CLIPSEG_SHARED_DIR`) when it holds the golden data, else `undefined`. */
 export function sharedDir(): string | undefined {

@@ -1,7 +1,7 @@
 // A/B of ONNX graphs in onnxruntime-web (WASM, headless Chromium): raw sessions, no CLIPSeg code, run in turn on the
 // same inputs. Used to decide graph changes for the browser (e.g. fused vs standard decoder attention).
 //
-//   pnpm --filter @clipseg/runtime-node bench:graph-ab A.onnx,B.onnx[,…] [--prompts 1,16] [--runs 15] [--threads 2]
+//   pnpm --filter @clipseg/bench bench:graph-ab A.onnx,B.onnx[,…] [--prompts 1,16] [--runs 15] [--threads 2]
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,7 +17,8 @@ const { values, positionals } = parseArgs({
 if (positionals.length !== 1) throw new Error('Give the models to compare: A.onnx,B.onnx');
 const models = positionals[0]!.split(',').map((m) => resolve(m));
 const here = dirname(fileURLToPath(import.meta.url));
-const requireWeb = createRequire(join(here, '../../runtime-web/package.json'));
+// The page's `onnxruntime-web` is aliased to runtime-web's own copy, the one the library runs on.
+const requireWeb = createRequire(createRequire(import.meta.url).resolve('@clipseg/runtime-web/package.json'));
 const ortDist = dirname(requireWeb.resolve('onnxruntime-web'));
 const server = await createServer({
   configFile: false,

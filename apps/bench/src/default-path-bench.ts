@@ -3,12 +3,12 @@
 // segmentation path. With --optional it also converts with every optional graph (format 2), checks that the four
 // default graphs are byte-identical to the default conversion, and times the optional graphs.
 //
-//   node --conditions=clipseg-source --import tsx packages/runtime-node/test/default-path-bench.ts [--runs 10] [--optional]
+//   pnpm --filter @clipseg/bench bench:default-path [--runs 10] [--optional] [--pipeline]
 import { parseArgs } from 'node:util';
 import { CLIPSeg, bytesSource, createTensor, interpolatePositionEmbeddings, loadTokenizer, memoryFileSet, openSafetensors, sha256Hex, type Session, type Tensor } from '@clipseg/core';
 import * as convert from '@clipseg/convert';
 import { createRasterImage, rasterImageAdapter } from '@clipseg/processor';
-import { createNodeBackend } from '../src/backend/onnxruntime-node-backend.js';
+import { createNodeBackend } from '@clipseg/runtime-node';
 
 const { values } = parseArgs({
   options: { runs: { type: 'string', default: '10' }, optional: { type: 'boolean', default: false }, pipeline: { type: 'boolean', default: false } },

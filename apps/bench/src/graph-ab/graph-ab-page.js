@@ -1,4 +1,4 @@
-/* global window, location, URLSearchParams */
+/* global window, location, URLSearchParams, performance */
 // The page of graph-ab.bench.ts: raw onnxruntime-web sessions (no CLIPSeg code), one per model URL, run in turn on
 // the same inputs so that each gets the same conditions. Inputs follow our graph contracts: pixel_values, input_ids
 // (8 tokens), or the decoder's activations + conditional_embeddings; K is the prompt count. Result in window.__ab.

@@ -1,7 +1,7 @@
 // Child process of inference.bench.ts: transformers.js (@huggingface/transformers) on the single-graph folder that
 // `clipseg convert --layout single` writes, loaded from disk only. Prints one `BENCH_RESULT {json}` line.
 //
-//   node --conditions=clipseg-source --import tsx bench/tjs-workload.ts --model DIR --image FILE [--threads 2] [--warmup 2] [--runs 7]
+//   node --conditions=clipseg-source --import tsx src/tjs-workload.ts --model DIR --image FILE [--threads 2] [--warmup 2] [--runs 7]
 import { basename, dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createTensor } from '@clipseg/core';

@@ -1,10 +1,10 @@
 // @clipseg/runtime-web in headless Chromium (onnxruntime-web WASM, SIMD + threads; cross-origin isolated page)
 // against @clipseg/runtime-node on the same full-size bundle, image and prompts, in the same run. Vite serves the
-// page (bench/browser/) with runtime-web's sources and the bundle; playwright drives Debian's Chromium
+// page (src/browser/) with runtime-web's sources and the bundle; playwright drives Debian's Chromium
 // (/usr/bin/chromium or $CLIPSEG_CHROMIUM; nothing is downloaded). WebGPU runs only with --webgpu: this machine's
 // Chromium has no hardware adapter, only SwiftShader, which emulates the GPU on the CPU.
 //
-//   pnpm --filter @clipseg/runtime-node bench:browser [--dtype fp32|fp16|int8] [--attention standard|fused] [--runs 5] [--warmup 2] [--threads 2] [--work DIR] [--json FILE] [--webgpu]
+//   pnpm --filter @clipseg/bench bench:browser [--dtype fp32|fp16|int8] [--attention standard|fused] [--runs 5] [--warmup 2] [--threads 2] [--work DIR] [--json FILE] [--webgpu]
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
