@@ -17,6 +17,7 @@ export { toRgb } from './image/to-rgb.js';
 export { applyExifOrientation } from './image/exif-orientation.js';
 export type { ExifOrientation } from './image/exif-orientation.js';
 export { cmykToRgb } from './image/cmyk-to-rgb.js';
+export { exampleScene } from './image/example-scene.js';
 
 // Decoding (formats whose Pillow reading no runtime codec reproduces)
 export { decodeBmp, isBmp } from './decode/decode-bmp.js';

@@ -21,7 +21,6 @@ export type { DecodeImageOptions } from './image/decode-image.js';
 export { encodePng } from './image/encode-png.js';
 export { ImageError } from './image/image-error.js';
 export type { ImageErrorCode } from './image/image-error.js';
-export { exampleScene } from './image/example-scene.js';
 export { writeDirectoryAtomic } from './io/write-directory-atomic.js';
 export type { DirectoryFileContent, WriteDirectoryAtomicOptions } from './io/write-directory-atomic.js';
 export { writeFilesAtomic } from './io/write-files-atomic.js';

@@ -4,11 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { clipTokenizerJson } from '@clipseg/convert';
 import { CLIPTokenizer } from '@clipseg/core';
-import { rasterImageAdapter } from '@clipseg/processor';
+import { exampleScene, rasterImageAdapter } from '@clipseg/processor';
 import { AutoTokenizer, CLIPSegForImageSegmentation, env, Tensor as TjsTensor } from '@huggingface/transformers';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { describeWithShared, sharedDir } from '@clipseg/core/testing';
-import { exampleScene, loadCLIPSeg } from '@clipseg/runtime-node';
+import { loadCLIPSeg } from '@clipseg/runtime-node';
 import { runCli } from '../run-cli.js';
 import { commands } from './index.js';
 

@@ -3,7 +3,8 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeImage, encodePng, exampleScene } from '@clipseg/runtime-node';
+import { exampleScene } from '@clipseg/processor';
+import { decodeImage, encodePng } from '@clipseg/runtime-node';
 import { runCli } from '../run-cli.js';
 import { commands } from './index.js';
 

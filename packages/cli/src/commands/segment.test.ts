@@ -6,7 +6,8 @@ import { bytesSource, openSafetensors, PIPELINE_LIMITS, writeSafetensors, type T
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeWithShared, sharedDir } from '@clipseg/core/testing';
 import { copyBundle, goldenBundle, maxAbsDiff } from '../../../runtime-node/test/golden-bundle.js';
-import { encodePng, exampleScene, openSafetensorsFile } from '@clipseg/runtime-node';
+import { exampleScene } from '@clipseg/processor';
+import { encodePng, openSafetensorsFile } from '@clipseg/runtime-node';
 import { runCli } from '../run-cli.js';
 import { commands } from './index.js';
 

@@ -1,9 +1,16 @@
-import type { RgbImage } from '@clipseg/processor';
+import type { RgbImage } from './raster-image.js';
 
 /**
- * A small scene drawn procedurally (no photograph): a sky gradient, a sun, a
- * grass field, a red ball and a house with a blue door. Deterministic, so the
- * built-in example gives the same pixels everywhere.
+ * The built-in example scene, drawn procedurally (no photograph): a sky
+ * gradient, a sun, a striped grass field, a house with a red roof and a blue
+ * door, and a red ball. Plain pixel arithmetic, no canvas, so it is the same
+ * image, pixel for pixel, in every runtime: `clipseg segment --example` and the
+ * playground's example both show it. The prompts "a red ball" and "the house"
+ * have something to find.
+ *
+ * @param width - width in pixels (default 480)
+ * @param height - height in pixels (default 320)
+ * @returns an RGB image of `width` × `height`
  */
 export function exampleScene(width = 480, height = 320): RgbImage {
   const data = new Uint8Array(width * height * 3);
