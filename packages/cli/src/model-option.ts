@@ -3,8 +3,8 @@ import { resolve } from 'node:path';
 import { createHash } from 'node:crypto';
 import { isHubRepoId, parseHubRepoRef } from '@clipseg/core';
 import { convertCheckpoint } from '@clipseg/convert';
-import { directoryFileSet, writeDirectoryAtomic } from '@clipseg/runtime-node';
-import { entryKind, hasBundleManifest, hashFileNode, joinInside, sha256Node } from '@clipseg/runtime-node/io';
+import { directoryFileSet, isBundleDir, writeDirectoryAtomic } from '@clipseg/runtime-node';
+import { entryKind, hashFileNode, joinInside, sha256Node } from '@clipseg/runtime-node/io';
 import { cacheDir } from './cache/cache-dir.js';
 import { DEFAULT_BUNDLE_NOTICE, ensureDefaultBundle } from './cache/default-bundle.js';
 import { HubCache } from './hub/hub-cache.js';
@@ -26,7 +26,7 @@ async function checkpointKey(dir: string): Promise<string> {
 
 async function convertedCheckpoint(dir: string, io: CliIO): Promise<string> {
   const bundle = joinInside(cacheDir(io.env), `converted/${await checkpointKey(dir)}`, 'the cache folder');
-  if (await hasBundleManifest(bundle)) return bundle;
+  if (await isBundleDir(bundle)) return bundle;
   io.stderr(`note: ${dir} is an HF checkpoint; converting it once into ${bundle}\n`);
   const converted = await convertCheckpoint(directoryFileSet(dir), { sha256: sha256Node, hashSourceFile: (name) => hashFileNode(joinInside(dir, name, 'the file name')) });
   // Replaces only a bundle (another process may have finished the same conversion), never the checkpoint.
@@ -48,7 +48,7 @@ export async function resolveModel(model: string | undefined, io: CliIO): Promis
   }
   const path = resolve(io.cwd, model);
   if (await isDir(path)) {
-    if (await hasBundleManifest(path)) return path;
+    if (await isBundleDir(path)) return path;
     if ((await entryKind(path, 'config.json')) === 'file') return convertedCheckpoint(path, io);
     return path; // loading reports what is missing
   }

@@ -14,6 +14,7 @@ export type { WriteFileAtomicOptions } from './io/write-file-atomic.js';
 export { openSafetensorsFile, writeSafetensorsFile } from './io/safetensors-file.js';
 export type { WriteSafetensorsFileOptions } from './io/safetensors-file.js';
 export { directoryFileSet } from './files/directory-file-set.js';
+export { isBundleDir } from './files/is-bundle-dir.js';
 export { loadCLIPSeg } from './pipeline/load-clipseg.js';
 export type { LoadCLIPSegOptions, NodeCLIPSeg } from './pipeline/load-clipseg.js';
 export { decodeImage, DEFAULT_MAX_PIXELS, maxImageFileBytes } from './image/decode-image.js';

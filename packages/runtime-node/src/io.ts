@@ -8,7 +8,7 @@
  * - `hashFileNode` / `sha256Node` — SHA-256 with node:crypto.
  * - `toIoError`, `ioErrorCodeOf`, `isNodeError`, `isOwnError`, `shortened` — Node's errors mapped to `IoError` codes.
  * - `checkReplaceable`, `outputMarker`, `OUTPUT_MARKER_FILE` — which folders `--force` may replace.
- * - `hasBundleManifest`, `entryKind` — what a folder's `manifest.json` is.
+ * - `entryKind` — what is at a name in a folder: nothing, a regular file, or something else.
  * - `MAX_*_BYTES` — the read limits by kind of file.
  *
  * @packageDocumentation
@@ -20,5 +20,5 @@ export { hashFileNode, sha256Node } from './io/hash-file-node.js';
 export { ioErrorCodeOf, isNodeError, isOwnError, shortened, toIoError } from './io/node-io-error.js';
 export { checkReplaceable, OUTPUT_MARKER_FILE, outputMarker } from './io/write-target-guard.js';
 export type { OwnedDirectoryKind, ReplaceRule } from './io/write-target-guard.js';
-export { entryKind, hasBundleManifest } from './files/bundle-manifest-file.js';
+export { entryKind } from './files/is-bundle-dir.js';
 export { MAX_CONFIG_BYTES, MAX_EMBEDDING_FILE_BYTES, MAX_VOCABULARY_BYTES, MAX_WHOLE_FILE_BYTES, MAX_WORKFLOW_BYTES } from './files/read-limits.js';

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bytesSource, openSafetensors, writeSafetensors, type Tensor } from '@clipseg/core';
@@ -57,6 +57,15 @@ describe('clipseg pull against a local imitation of the Hub', () => {
     expect((await cli(env, 'models', 'rm', 'acme/clipseg-tiny')).code).toBe(0);
     expect((await cli(env, 'models', '--json')).stdout).toMatch(/"models":\[\]/);
     expect((await cli(env, 'segment', '--example', '--model', 'acme/clipseg-tiny', '--prompt', 'x')).stderr).toMatch(/run 'clipseg pull acme\/clipseg-tiny' first/);
+  });
+
+  it('calls a cached bundle whose manifest.json is not a regular file broken (BUNDLE_MANIFEST_INVALID) instead of returning it', async () => {
+    hub = await startMockHub({ 'acme/tiny': { files: TINY, lfs: ['model.safetensors'] } });
+    const cacheDir = freshCache();
+    const pulled = await pullModel('acme/tiny', { cacheDir, endpoint: hub.endpoint });
+    rmSync(join(pulled.bundleDir, 'manifest.json'));
+    mkdirSync(join(pulled.bundleDir, 'manifest.json'));
+    await expect(pullModel('acme/tiny', { cacheDir, offline: true })).rejects.toMatchObject({ code: 'BUNDLE_MANIFEST_INVALID', message: expect.stringMatching(/broken bundle/) });
   });
 
   it('resumes a dropped connection with a Range request', async () => {

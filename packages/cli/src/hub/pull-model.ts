@@ -14,7 +14,7 @@ import {
   type HubFile,
 } from '@clipseg/core';
 import { convertCheckpoint } from '@clipseg/convert';
-import { directoryFileSet, writeDirectoryAtomic } from '@clipseg/runtime-node';
+import { directoryFileSet, isBundleDir, writeDirectoryAtomic } from '@clipseg/runtime-node';
 import { hashFileNode, joinInside, readFileBounded, sha256Node, toIoError } from '@clipseg/runtime-node/io';
 import { downloadFile } from './download-file.js';
 import { withFileLock } from './file-lock.js';
@@ -64,7 +64,7 @@ const exists = (path: string) =>
   );
 
 async function convertInto(checkpointDir: string, bundleDir: string, dtype: BundleWeightDType, options: PullOptions, signal: AbortSignal): Promise<void> {
-  if (await exists(joinInside(bundleDir, 'manifest.json'))) return;
+  if (await isBundleDir(bundleDir)) return;
   options.onProgress?.('converting to an ONNX bundle');
   const bundle = await convertCheckpoint(directoryFileSet(checkpointDir), {
     dtype,
@@ -90,7 +90,8 @@ async function convertInto(checkpointDir: string, bundleDir: string, dtype: Bund
  * pull after `totalTimeoutMs`, and `signal` cancels it (finished files and partial downloads stay for a resume).
  *
  * @throws {@link HubError} (`HUB_OFFLINE` when offline and not cached, `HUB_BAD_RESPONSE`, `HUB_TIMEOUT`,
- * `HUB_ABORTED` and the download errors); `IoError` when the cache cannot be written; conversion errors
+ * `HUB_ABORTED` and the download errors); `IoError` when the cache cannot be written; `BundleError`
+ * `BUNDLE_MANIFEST_INVALID` for a cached bundle whose `manifest.json` is not a regular file; conversion errors
  */
 export async function pullModel(id: string, options: PullOptions): Promise<PulledModel> {
   const ref = parseHubRepoRef(id);

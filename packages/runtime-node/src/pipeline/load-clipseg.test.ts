@@ -1,3 +1,5 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Tensor } from '@clipseg/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -86,6 +88,16 @@ describe('loadCLIPSeg errors', () => {
         code: 'BUNDLE_NOT_FOUND',
         message: expect.stringMatching(/is an HF checkpoint.*clipseg convert/),
       });
+    }
+  });
+
+  it('calls a folder whose manifest.json is not a regular file a broken bundle (BUNDLE_MANIFEST_INVALID), as the CLI does', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'clipseg-broken-bundle-'));
+    try {
+      mkdirSync(join(dir, 'manifest.json'));
+      await expect(loadCLIPSeg(dir)).rejects.toMatchObject({ code: 'BUNDLE_MANIFEST_INVALID', message: expect.stringMatching(/broken bundle.*Remove the folder/) });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -4,6 +4,7 @@ import { BundleError, CLIPSeg, type Backend, type CLIPSegLoadOptions } from '@cl
 import { rasterImageAdapter, type PromptMask, type RasterImage } from '@clipseg/processor';
 import { createNodeBackend } from '../backend/onnxruntime-node-backend.js';
 import { directoryFileSet } from '../files/directory-file-set.js';
+import { isBundleDir } from '../files/is-bundle-dir.js';
 
 /** A CLIPSeg pipeline over Node images (`RasterImage`, e.g. from `decodeImage`). */
 export type NodeCLIPSeg = CLIPSeg<RasterImage, PromptMask>;
@@ -30,11 +31,12 @@ const exists = (path: string) =>
  * const result = await seg.segmentImage(await decodeImage('photo.jpg'), ['a cat', 'the sofa']);
  * ```
  * @throws `BundleError` (`BUNDLE_NOT_FOUND` — with a hint when the folder is an unconverted checkpoint —,
- * `BUNDLE_FILE_MISSING`, `BUNDLE_INTEGRITY`, `BUNDLE_VERSION_UNSUPPORTED`), `PipelineError`, `BackendError`.
+ * `BUNDLE_MANIFEST_INVALID` for a `manifest.json` that is not a regular file, `BUNDLE_FILE_MISSING`,
+ * `BUNDLE_INTEGRITY`, `BUNDLE_VERSION_UNSUPPORTED`), `PipelineError`, `BackendError`.
  */
 export async function loadCLIPSeg(bundleDir: string, options: LoadCLIPSegOptions = {}): Promise<NodeCLIPSeg> {
   const dir = resolve(bundleDir);
-  if (!(await exists(join(dir, 'manifest.json')))) {
+  if (!(await isBundleDir(dir))) {
     const checkpoint = await exists(join(dir, 'config.json'));
     throw new BundleError(
       'BUNDLE_NOT_FOUND',

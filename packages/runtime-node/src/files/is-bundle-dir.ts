@@ -10,13 +10,14 @@ export async function entryKind(dir: string, name: string): Promise<'none' | 'fi
 }
 
 /**
- * True when `dir` holds a bundle manifest that is a regular file, false when it holds none. A `manifest.json` that
- * is a FIFO, a folder, a device or a dangling link makes a broken bundle: reported as such, never taken for a
- * checkpoint or silently rebuilt.
+ * True when `dir` is a bundle folder: it holds a {@link BUNDLE_MANIFEST_FILE} (`manifest.json`) that is a regular
+ * file; false when it holds none (or `dir` does not exist). A `manifest.json` that is a FIFO, a folder, a device or a
+ * dangling link makes a broken bundle: reported as such, never taken for a checkpoint or silently rebuilt. The one
+ * manifest check of `loadCLIPSeg`, the CLI's `--model`, its default model and `clipseg pull`.
  *
  * @throws {@link BundleError} `BUNDLE_MANIFEST_INVALID` for a manifest that is not a regular file
  */
-export async function hasBundleManifest(dir: string): Promise<boolean> {
+export async function isBundleDir(dir: string): Promise<boolean> {
   const kind = await entryKind(dir, BUNDLE_MANIFEST_FILE);
   if (kind === 'other') {
     throw new BundleError(
