@@ -1,6 +1,6 @@
 import { isClipSegError } from '@clipseg/core';
 import { describe, expect, it } from 'vitest';
-import { attachOptionValues, MAX_THREADS, parseNumber, threadsOption } from './parse-options.js';
+import { attachOptionValues, MAX_THREADS, parseNumber, threadsOption, verifyOption } from './parse-options.js';
 
 function usage(run: () => unknown): string | undefined {
   try {
@@ -29,6 +29,15 @@ describe('parseNumber', () => {
     expect(threadsOption('8')).toBe(8);
     expect(threadsOption(undefined)).toBeUndefined();
     for (const v of ['0', '1e9', String(MAX_THREADS + 1), '', '2.5']) expect(usage(() => threadsOption(v)), v).toMatch(/from 1 to 256/);
+  });
+});
+
+describe('verifyOption', () => {
+  it('takes the bundle verifications and refuses anything else, naming --verify', () => {
+    expect(['size', 'sha256', 'none'].map(verifyOption)).toEqual(['size', 'sha256', 'none']);
+    for (const value of ['', 'SHA256', 'md5', ' size']) {
+      expect(usage(() => verifyOption(value)), JSON.stringify(value)).toBe(`CLI_USAGE: --verify must be size, sha256 or none, got '${value}'.`);
+    }
   });
 });
 

@@ -1,4 +1,5 @@
 import type { ParseArgsConfig } from 'node:util';
+import type { BundleVerification } from '@clipseg/core';
 import { CliError } from './cli-error.js';
 
 /** The option table of a command, as `node:util` parseArgs takes it. */
@@ -111,4 +112,10 @@ export function positiveInt(value: string | undefined, option: string): number |
 /** Parses `--threads`: an integer from 1 to {@link MAX_THREADS}, or `undefined` (onnxruntime's default). */
 export function threadsOption(value: string | undefined): number | undefined {
   return numberOption(value, '--threads', { integer: true, min: 1, max: MAX_THREADS });
+}
+
+/** Parses `--verify` (how `segment` and `run` check bundle files against the manifest): `size`, `sha256` or `none`. */
+export function verifyOption(value: string): BundleVerification {
+  if (value !== 'size' && value !== 'sha256' && value !== 'none') throw new CliError('CLI_USAGE', `--verify must be size, sha256 or none, got '${value}'.`);
+  return value;
 }

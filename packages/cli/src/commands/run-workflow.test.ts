@@ -136,6 +136,19 @@ describe('clipseg run', () => {
     expect(outFiles(join(work, 'threads'))).toEqual([]);
   }, 10_000);
 
+  it('refuses an --out that is a file and a --verify it does not know, as segment does, before loading a model', async () => {
+    save('flow.json', workflow());
+    save('out-file', 'x');
+    let r = await cli('run', 'flow.json', '--input', 'scene.png', '--out', 'out-file');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^error\[CLI_OUTPUT_UNWRITABLE\]: Cannot write to the output directory .*out-file \(it is a file\); choose another --out\./);
+    expect(r.stderr).not.toMatch(/RANDOM/);
+    r = await cli('run', 'flow.json', '--input', 'scene.png', '--verify', 'md5', '--out', 'verify');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^error\[CLI_USAGE\]: --verify must be size, sha256 or none, got 'md5'\./);
+    expect(outFiles(join(work, 'verify'))).toEqual([]);
+  });
+
   it('fails the CLIPSeg node of a mix whose weight would overflow, instead of writing an empty mask', async () => {
     save('mix.json', workflow('', {
       nodes: [{ id: 'ep', type: 'embedding-prompt' }, { id: 'mix', type: 'mix-embeddings', controls: { 'weight-a': 1e308, normalize: false } }, { id: 's3', type: 'clipseg' }, { id: 'mixout', type: 'export', controls: { name: 'mixed', format: 'png' } }],

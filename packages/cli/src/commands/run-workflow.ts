@@ -1,4 +1,3 @@
-import { access, constants, mkdir } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createDefaultRegistry, NodeEditorError, parseWorkflow, WorkflowExecutor, type NodeResult, type Workflow, type WorkflowPipeline } from '@clipseg/node-editor/engine';
@@ -8,7 +7,8 @@ import { joinInside, MAX_WORKFLOW_BYTES } from '@clipseg/runtime-node/io';
 import { CliError } from '../cli-error.js';
 import type { CliIO, Command } from '../command.js';
 import { resolveModel } from '../model-option.js';
-import { attachOptionValues, MAX_THREADS, positiveInt, threadsOption, withUsageErrors, type OptionTable } from '../parse-options.js';
+import { prepareOutDir } from '../out-dir.js';
+import { attachOptionValues, MAX_THREADS, positiveInt, threadsOption, verifyOption, withUsageErrors, type OptionTable } from '../parse-options.js';
 import { ProgressBar } from '../progress.js';
 import { readInputFile } from '../read-input.js';
 
@@ -100,15 +100,6 @@ async function sourceImage(source: string, base: string, decode: DecodeImageOpti
   return decodeImage(isAbsolute(source) ? source : resolve(base, source), decode);
 }
 
-async function prepareOutDir(dir: string): Promise<void> {
-  try {
-    await mkdir(dir, { recursive: true });
-    await access(dir, constants.W_OK);
-  } catch (error) {
-    throw new CliError('CLI_OUTPUT_UNWRITABLE', `Cannot write to the output directory ${dir} (${(error as Error).message}); choose another --out.`, { cause: error });
-  }
-}
-
 interface NodeReport {
   readonly id: string;
   readonly type: string;
@@ -149,8 +140,7 @@ export const runWorkflowCommand: Command = {
   async run(args, io: CliIO) {
     const { values, positionals } = withUsageErrors(() => parseArgs({ args: attachOptionValues(args, optionTable), allowPositionals: true, strict: true, options: optionTable }));
     if (positionals.length !== 1) throw new CliError('CLI_USAGE', `Give exactly one WORKFLOW.json, got ${positionals.length}.`);
-    const verify = values.verify;
-    if (verify !== 'size' && verify !== 'sha256' && verify !== 'none') throw new CliError('CLI_USAGE', `--verify must be size, sha256 or none, got '${verify}'.`);
+    const verify = verifyOption(values.verify);
     const threads = threadsOption(values.threads);
     const decode: DecodeImageOptions = { maxPixels: positiveInt(values['max-pixels'], '--max-pixels') ?? DEFAULT_MAX_PIXELS };
     const bundleDirs = pairs(values.bundle ?? [], '--bundle');

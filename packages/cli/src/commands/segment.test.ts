@@ -80,6 +80,7 @@ describe('clipseg segment / embed / preprocess errors leave no files behind', ()
     ['a hexadecimal threshold', ['--example', '--prompt', 'x', '--threshold', '0x0'], 'CLI_USAGE'],
     ['a billion threads', ['--example', '--prompt', 'x', '--threads', '1e9'], 'CLI_USAGE'],
     ['fractional threads', ['--example', '--prompt', 'x', '--threads', '1.5'], 'CLI_USAGE'],
+    ['an unknown --verify', ['--example', '--prompt', 'x', '--verify', 'md5'], 'CLI_USAGE'],
     ['a box with empty numbers', ['--example', '--prompt-image', 'scene.png', '--prompt-box', ',,5,5'], 'CLI_USAGE'],
     ['an embedding file that is a FIFO', ['--example', '--prompt-embedding', 'emb.fifo'], 'IO_NOT_A_FILE'],
     ['an embedding file linked to /dev/zero', ['--example', '--prompt-embedding', 'zero.safetensors'], 'IO_NOT_A_FILE'],

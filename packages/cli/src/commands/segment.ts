@@ -1,4 +1,3 @@
-import { access, constants, mkdir, stat } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { PIPELINE_LIMITS, writeSafetensors, type Tensor } from '@clipseg/core';
@@ -8,7 +7,8 @@ import { joinInside } from '@clipseg/runtime-node/io';
 import { CliError } from '../cli-error.js';
 import type { Command, CliIO } from '../command.js';
 import { resolveModel } from '../model-option.js';
-import { attachOptionValues, parseNumber, positiveInt, threadsOption, withUsageErrors, MAX_THREADS, type OptionTable } from '../parse-options.js';
+import { prepareOutDir } from '../out-dir.js';
+import { attachOptionValues, parseNumber, positiveInt, threadsOption, verifyOption, withUsageErrors, MAX_THREADS, type OptionTable } from '../parse-options.js';
 import { ProgressBar } from '../progress.js';
 import { promptsFromTokens, slug } from '../prompt-args.js';
 import { renderImageOutputs, SEGMENT_FORMATS, type PromptReport, type SegmentFormat } from '../segment-outputs.js';
@@ -42,17 +42,6 @@ Options:
   --execution-provider EP    cpu (default), cuda or webgpu where this build has them (falls back to cpu)
   --verify size|sha256|none  check bundle files against the manifest (default size)
 `;
-
-async function prepareOutDir(dir: string): Promise<void> {
-  try {
-    const info = await stat(dir).catch(() => undefined);
-    if (info && !info.isDirectory()) throw new Error('it is a file');
-    await mkdir(dir, { recursive: true });
-    await access(dir, constants.W_OK);
-  } catch (error) {
-    throw new CliError('CLI_OUTPUT_UNWRITABLE', `Cannot write to the output directory ${dir} (${(error as Error).message}); choose another --out.`, { cause: error });
-  }
-}
 
 function parseFormats(value: string): SegmentFormat[] {
   const formats = value.split(',').map((s) => s.trim()).filter(Boolean);
@@ -106,8 +95,7 @@ export const segmentCommand: Command = {
     if (positionals.length === 0 && !values.example) throw new CliError('CLI_USAGE', 'Give at least one IMAGE, or --example.');
     const formats = parseFormats(values.format);
     const threshold = parseNumber(values.threshold, '--threshold', { min: 0, max: 1 });
-    const verify = values.verify;
-    if (verify !== 'size' && verify !== 'sha256' && verify !== 'none') throw new CliError('CLI_USAGE', `--verify must be size, sha256 or none, got '${verify}'.`);
+    const verify = verifyOption(values.verify);
     const threads = threadsOption(values.threads);
     const decode: DecodeImageOptions = { maxPixels: positiveInt(values['max-pixels'], '--max-pixels') ?? DEFAULT_MAX_PIXELS, applyExifOrientation: values['exif-orientation'] };
     const outDir = resolve(io.cwd, values.out);

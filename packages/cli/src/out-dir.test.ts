@@ -1,0 +1,24 @@
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { prepareOutDir } from './out-dir.js';
+
+const work = mkdtempSync(join(tmpdir(), 'clipseg-out-dir-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+describe('prepareOutDir', () => {
+  it('creates the folder and its parents, and accepts one that exists', async () => {
+    const dir = join(work, 'a/b/c');
+    await prepareOutDir(dir);
+    expect(statSync(dir).isDirectory()).toBe(true);
+    await prepareOutDir(dir);
+  });
+
+  it('refuses a file, and a folder under a file, with CLI_OUTPUT_UNWRITABLE naming --out', async () => {
+    writeFileSync(join(work, 'file'), 'x');
+    await expect(prepareOutDir(join(work, 'file'))).rejects.toMatchObject({ code: 'CLI_OUTPUT_UNWRITABLE', message: expect.stringMatching(/\(it is a file\); choose another --out\.$/) });
+    await expect(prepareOutDir(join(work, 'file/sub'))).rejects.toMatchObject({ code: 'CLI_OUTPUT_UNWRITABLE' });
+    expect(existsSync(join(work, 'file/sub'))).toBe(false);
+  });
+});
