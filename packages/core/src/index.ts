@@ -1,28 +1,42 @@
 /**
- * `@clipseg/core`: the runtime-agnostic heart of the CLIPSeg toolkit. No DOM,
- * no `node:` imports: HF configs, the CLIP tokenizer, tensor contracts,
- * safetensors I/O and the backend contract that runtimes implement.
+ * `@clipseg/core`: the runtime-agnostic heart of the CLIPSeg toolkit (no DOM, no `node:` imports). It leads with
+ * the `CLIPSeg` segmentation pipeline over any `Backend`, and the ONNX bundle format it reads; around them the HF
+ * configs, the CLIP tokenizer, tensors, safetensors I/O, the Hugging Face Hub protocol and the backend contract
+ * that runtimes implement.
+ *
+ * Subpaths: `@clipseg/core/hf` (the HF model classes), `@clipseg/core/bundle` (graph input/output names and
+ * `openBundle`, for tools that write or read bundles), `@clipseg/core/ort` (the onnxruntime session adapter),
+ * `@clipseg/core/utf8` (strict UTF-8) and `@clipseg/core/testing` (the backend contract tests and fakes).
  *
  * @packageDocumentation
  */
 
+// The CLIPSeg pipeline (over any Backend)
+export { CLIPSeg } from './pipeline/clipseg.js';
+export type { CLIPSegLoadOptions, PipelineCallOptions, Prompts } from './pipeline/clipseg.js';
+export { ImageHandle } from './pipeline/image-handle.js';
+export { SegmentationResult } from './pipeline/segmentation-result.js';
+export { PipelineError } from './pipeline/pipeline-error.js';
+export type { PipelineErrorCode } from './pipeline/pipeline-error.js';
+export { DEFAULT_VISUAL_PROMPT_MODE, VISUAL_PROMPT_MODES, isVisualPromptMode } from './pipeline/image-adapter.js';
+export type { Box, ImageAdapter, VisualPromptMode, VisualPromptRegion } from './pipeline/image-adapter.js';
+export type { EmbeddingPrompt, ImagePrompt, MixPart, MixPrompt, Prompt, TextPrompt } from './pipeline/prompt.js';
+export type { PipelineStats } from './pipeline/pipeline-stats.js';
+export { PIPELINE_LIMITS } from './pipeline/pipeline-limits.js';
+export type { PipelineLimits } from './pipeline/pipeline-limits.js';
+
+// The ONNX bundle format (manifest.json); graph input/output names and openBundle are at @clipseg/core/bundle
+export { BundleError } from './bundle/bundle-error.js';
+export type { BundleErrorCode } from './bundle/bundle-error.js';
+export { BUNDLE_FORMAT, BUNDLE_FORMAT_VERSION, BUNDLE_WEIGHT_DTYPES, isBundleWeightDType, parseBundleManifest } from './bundle/bundle-manifest.js';
+export type { BundleFileEntry, BundleGraphEntry, BundleManifest, BundleWeightDType } from './bundle/bundle-manifest.js';
+export { BUNDLE_GRAPH_NAMES, BUNDLE_MANIFEST_FILE, BUNDLE_OPTIONAL_GRAPH_NAMES, isBundleOptionalGraphName } from './bundle/graph-names.js';
+export type { AnyBundleGraphName, BundleGraphName, BundleOptionalGraphName } from './bundle/graph-names.js';
+export { BUNDLE_VERIFICATIONS } from './bundle/bundle-files.js';
+export type { BundleVerification } from './bundle/bundle-files.js';
+
 // Errors
 export { ClipSegError, isClipSegError } from './errors.js';
-
-// Tensors and tensor contracts
-export { createTensor, isTensor, shapeSize, DTYPE_BYTES, TENSOR_ARRAY_TYPES, TensorError } from './tensor/tensor.js';
-export type { Tensor, TensorDType, TensorDataTypeMap, TensorErrorCode } from './tensor/tensor.js';
-export { checkTensor, checkTensors, formatDims } from './tensor/tensor-spec.js';
-export type { DimBindings, DimSpec, GraphContract, TensorSpec } from './tensor/tensor-spec.js';
-
-// Backend contract
-export type { AbortSignalLike, Backend, ModelSource, RunOptions, Session, SessionInfo, SessionOptions } from './backend/backend.js';
-export { BackendError } from './backend/backend-error.js';
-export type { BackendErrorCode } from './backend/backend-error.js';
-export { validateRun } from './backend/validate-feeds.js';
-export { checkSessionOptions, checkThreadCount, GRAPH_OPTIMIZATION_LEVELS, MAX_SESSION_THREADS } from './backend/check-session-options.js';
-export { ortTypeToDType, tensorFromOrt } from './backend/ort-tensor-interop.js';
-export type { OrtLikeTensor } from './backend/ort-tensor-interop.js';
 
 // HF configs
 export { ConfigError } from './config/config-error.js';
@@ -70,118 +84,46 @@ export type { BatchEncoding, BatchEncodingTensors } from './tokenizer/batch-enco
 export type { TextCleanup } from './tokenizer/text-cleanup.js';
 export { TokenizerError } from './tokenizer/tokenizer-error.js';
 export type { TokenizerErrorCode } from './tokenizer/tokenizer-error.js';
-export { unescapeHtml } from './tokenizer/html-unescape.js';
 export { MAX_UNBROKEN_TEXT } from './tokenizer/text-pieces.js';
 
-// Byte sources
+// Tensors and tensor contracts
+export { createTensor, isTensor, shapeSize, DTYPE_BYTES, TENSOR_ARRAY_TYPES, TensorError } from './tensor/tensor.js';
+export type { Tensor, TensorDType, TensorDataTypeMap, TensorErrorCode } from './tensor/tensor.js';
+export { checkTensor, checkTensors } from './tensor/tensor-spec.js';
+export type { DimBindings, DimSpec, GraphContract, TensorSpec } from './tensor/tensor-spec.js';
+
+// Backend contract (onnxruntime backends: @clipseg/core/ort)
+export type { AbortSignalLike, Backend, ModelSource, RunOptions, Session, SessionInfo, SessionOptions } from './backend/backend.js';
+export { BackendError } from './backend/backend-error.js';
+export type { BackendErrorCode } from './backend/backend-error.js';
+export { validateRun } from './backend/validate-feeds.js';
+export { checkSessionOptions, checkThreadCount, GRAPH_OPTIMIZATION_LEVELS, MAX_SESSION_THREADS } from './backend/check-session-options.js';
+
+// Byte sources, safe paths, SHA-256
 export { bytesSource, checkByteRange } from './io/byte-source.js';
 export type { ByteSource } from './io/byte-source.js';
 export { IoError } from './io/io-error.js';
 export type { IoErrorCode } from './io/io-error.js';
 export { checkPathSegment, checkRelativePath, isCommitHash } from './io/safe-path.js';
-
-// safetensors
-export { SafetensorsError } from './safetensors/safetensors-error.js';
-export type { SafetensorsErrorCode } from './safetensors/safetensors-error.js';
-export {
-  SAFETENSORS_DTYPES,
-  SAFETENSORS_DTYPE_BYTES,
-  SAFETENSORS_TO_TENSOR_DTYPE,
-  TENSOR_TO_SAFETENSORS_DTYPE,
-  isSafetensorsDType,
-  safetensorsDTypeRank,
-} from './safetensors/dtype.js';
-export type { SafetensorsDType } from './safetensors/dtype.js';
-export { bfloat16BitsToFloat32, float16BitsToFloat32 } from './safetensors/decode.js';
-export { SAFETENSORS_DEFAULT_MAX_HEADER_BYTES, parseSafetensorsHeader, parseSafetensorsHeaderLength, readSafetensorsHeader } from './safetensors/header.js';
-export type { SafetensorsReadOptions } from './safetensors/header.js';
-export { SafetensorsReader, openSafetensors } from './safetensors/reader.js';
-export { planSafetensors, safetensorsChunks, writeSafetensors } from './safetensors/writer.js';
-export type { SafetensorsInput, SafetensorsPlan } from './safetensors/writer.js';
-export type { RawSafetensor, SafetensorsHeader, SafetensorsTensorInfo } from './safetensors/types.js';
-
-// SHA-256
 export { Sha256, sha256Hex } from './io/sha256.js';
 
-// ONNX bundles
-export { BundleError } from './bundle/bundle-error.js';
-export type { BundleErrorCode } from './bundle/bundle-error.js';
-export { BUNDLE_FORMAT, BUNDLE_FORMAT_VERSION, BUNDLE_WEIGHT_DTYPES, isBundleWeightDType, parseBundleManifest } from './bundle/bundle-manifest.js';
-export type { BundleFileEntry, BundleGraphEntry, BundleManifest, BundleWeightDType } from './bundle/bundle-manifest.js';
-export {
-  BUNDLE_GRAPH_NAMES,
-  BUNDLE_MANIFEST_FILE,
-  activationName,
-  hiddenStateName,
-  projectorActivationIndex,
-} from './bundle/graph-names.js';
-export type { BundleGraphName } from './bundle/graph-names.js';
-export { BUNDLE_VERIFICATIONS } from './bundle/bundle-files.js';
-export type { BundleVerification } from './bundle/bundle-files.js';
-export { openBundle } from './bundle/open-bundle.js';
-export type { OpenBundleOptions, OpenedBundle } from './bundle/open-bundle.js';
-
-// The CLIPSeg pipeline (over any Backend)
-export { CLIPSeg } from './pipeline/clipseg.js';
-export type { CLIPSegLoadOptions, PipelineCallOptions, Prompts } from './pipeline/clipseg.js';
-export { ImageHandle } from './pipeline/image-handle.js';
-export { SegmentationResult } from './pipeline/segmentation-result.js';
-export { PipelineError } from './pipeline/pipeline-error.js';
-export type { PipelineErrorCode } from './pipeline/pipeline-error.js';
-export { DEFAULT_VISUAL_PROMPT_MODE, VISUAL_PROMPT_MODES, isVisualPromptMode } from './pipeline/image-adapter.js';
-export type { Box, ImageAdapter, VisualPromptMode, VisualPromptRegion } from './pipeline/image-adapter.js';
-export type { EmbeddingPrompt, ImagePrompt, MixPart, MixPrompt, Prompt, TextPrompt } from './pipeline/prompt.js';
-export type { PipelineStats } from './pipeline/pipeline-stats.js';
-export { PIPELINE_LIMITS } from './pipeline/pipeline-limits.js';
-export type { PipelineLimits } from './pipeline/pipeline-limits.js';
+// safetensors read and write
+export { SafetensorsError } from './safetensors/safetensors-error.js';
+export type { SafetensorsErrorCode } from './safetensors/safetensors-error.js';
+export type { SafetensorsDType } from './safetensors/dtype.js';
+export { SAFETENSORS_DEFAULT_MAX_HEADER_BYTES } from './safetensors/header.js';
+export type { SafetensorsReadOptions } from './safetensors/header.js';
+export { SafetensorsReader, openSafetensors } from './safetensors/reader.js';
+export { safetensorsChunks, writeSafetensors } from './safetensors/writer.js';
+export type { SafetensorsInput } from './safetensors/writer.js';
+export type { RawSafetensor, SafetensorsHeader, SafetensorsTensorInfo } from './safetensors/types.js';
 
 // Hugging Face Hub protocol (runtime-agnostic; runtimes download and cache)
 export { HubError, describeErrorChain, hubAbortError } from './hub/hub-error.js';
 export type { HubErrorCode } from './hub/hub-error.js';
-export { DEFAULT_HUB_ENDPOINT, MAX_HUB_REVISION_LENGTH, hubFileUrl, hubModelInfoUrl, isHubRepoId, parseHubRepoRef } from './hub/hub-repo.js';
+export { DEFAULT_HUB_ENDPOINT, hubFileUrl, isHubRepoId, parseHubRepoRef } from './hub/hub-repo.js';
 export type { HubRepoRef } from './hub/hub-repo.js';
-export { MAX_HUB_MODEL_INFO_BYTES, fetchHubModelInfo, hubHeaders, hubHttpError, parseHubModelInfo } from './hub/hub-model-info.js';
+export { MAX_HUB_MODEL_INFO_BYTES, fetchHubModelInfo, hubHeaders, hubHttpError } from './hub/hub-model-info.js';
 export type { FetchLike, HubFile, HubModelInfo, HubRequestOptions } from './hub/hub-model-info.js';
-export { parseHubJson, readHubBody } from './hub/read-hub-body.js';
-export type { HubResponseLike, ReadHubBodyOptions } from './hub/read-hub-body.js';
-export { MAX_SHARD_INDEX_BYTES, checkHubFileName, selectCheckpointFiles, shardFiles } from './hub/select-checkpoint-files.js';
-
-// Bundle format 2: optional graphs for the HF model classes
-export { BUNDLE_OLDEST_FORMAT_VERSION } from './bundle/bundle-manifest.js';
-export { BUNDLE_OPTIONAL_GRAPH_NAMES, POSITION_EMBEDDINGS_TENSOR, isBundleOptionalGraphName } from './bundle/graph-names.js';
-export type { AnyBundleGraphName, BundleOptionalGraphName } from './bundle/graph-names.js';
-export { interpolatePositionEmbeddings } from './hf/position-embeddings.js';
-
-// HF model classes (CLIPSegProcessor, CLIPSegModel, CLIPSegTextModel, CLIPSegVisionModel, CLIPSegForImageSegmentation)
-export { HFModelError } from './hf/hf-error.js';
-export type { HFModelErrorCode } from './hf/hf-error.js';
-export { HFBundle } from './hf/hf-bundle.js';
-export type { HFBundleLoadOptions } from './hf/hf-bundle.js';
-export { HFModelBase } from './hf/hf-model-base.js';
-export { CLIPSegProcessor } from './hf/clipseg-processor.js';
-export type {
-  CLIPSegProcessorInputs,
-  CLIPSegProcessorOptions,
-  CLIPSegProcessorOutput,
-  ProcessorPadding,
-  ProcessorTruncation,
-} from './hf/clipseg-processor.js';
-export { CLIPSegTextModel } from './hf/clipseg-text-model.js';
-export { CLIPSegVisionModel } from './hf/clipseg-vision-model.js';
-export { CLIPSegModel } from './hf/clipseg-model.js';
-export type { ImageFeaturesOptions } from './hf/clipseg-model.js';
-export { CLIPSegForImageSegmentation } from './hf/clipseg-for-image-segmentation.js';
-export type { ConditionalEmbeddingsArgs } from './hf/clipseg-for-image-segmentation.js';
-export type {
-  BaseModelOutputWithPooling,
-  CLIPSegDecoderOutput,
-  CLIPSegImageSegmentationOutput,
-  CLIPSegModelInputs,
-  CLIPSegOutput,
-  CLIPSegSegmentationInputs,
-  CLIPSegTextInputs,
-  CLIPSegVisionInputs,
-  HFCallOptions,
-  HFForwardOptions,
-  TokenTensorLike,
-} from './hf/hf-types.js';
+export type { HubResponseLike } from './hub/read-hub-body.js';
+export { MAX_SHARD_INDEX_BYTES, selectCheckpointFiles, shardFiles } from './hub/select-checkpoint-files.js';

@@ -4,7 +4,6 @@ import {
   BUNDLE_GRAPH_NAMES,
   BUNDLE_MANIFEST_FILE,
   CLIPSegConfig,
-  POSITION_EMBEDDINGS_TENSOR,
   ViTImageProcessorConfig,
   loadTokenizer,
   readText,
@@ -20,6 +19,7 @@ import {
   type FileSet,
   type ImageSize,
 } from '@clipseg/core';
+import { POSITION_EMBEDDINGS_TENSOR } from '@clipseg/core/bundle';
 import type { CheckpointReader } from '../checkpoint/checkpoint-reader.js';
 import { openCheckpoint } from '../checkpoint/open-checkpoint.js';
 import { buildGraphs, checkImageSize, checkOptionalGraphs, type AttentionKind, type BuildGraphsProgress } from '../graphs/build-graphs.js';

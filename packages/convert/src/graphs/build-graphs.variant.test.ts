@@ -5,7 +5,7 @@
  */
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
-import { projectorActivationIndex } from '@clipseg/core';
+import { projectorActivationIndex } from '@clipseg/core/bundle';
 import type { CheckpointReader } from '../checkpoint/checkpoint-reader.js';
 import { buildGraphs } from './build-graphs.js';
 import type { ClipSegGraphConfig } from './clipseg-graph-config.js';

@@ -3,7 +3,8 @@
  *
  * @module
  */
-import { activationName, hiddenStateName, type ImageSize } from '@clipseg/core';
+import type { ImageSize } from '@clipseg/core';
+import { activationName, hiddenStateName } from '@clipseg/core/bundle';
 import { GraphBuilder } from '../onnx/graph-builder.js';
 import type { ClipSegGraphConfig } from './clipseg-graph-config.js';
 import { DECODER_PREFIX } from './expected-parameters.js';

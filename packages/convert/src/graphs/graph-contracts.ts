@@ -1,11 +1,12 @@
 /**
  * The types and shapes of the CLIPSeg graphs' inputs and outputs (the four default graphs and the optional ones)
- * that the converter writes into the manifest. The names come from `@clipseg/core` (`activationName`,
- * `hiddenStateName`, ...), which owns the bundle contract.
+ * that the converter writes into the manifest. The names come from `@clipseg/core/bundle`
+ * (`activationName`, `hiddenStateName`, ...): core owns the bundle contract.
  *
  * @module
  */
-import { activationName, hiddenStateName, type BundleOptionalGraphName, type GraphContract, type ImageSize, type TensorSpec } from '@clipseg/core';
+import type { BundleOptionalGraphName, GraphContract, ImageSize, TensorSpec } from '@clipseg/core';
+import { activationName, hiddenStateName } from '@clipseg/core/bundle';
 import type { ClipSegGraphConfig } from './clipseg-graph-config.js';
 import { deepestExtractLayer } from './clipseg-graph-config.js';
 

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BUNDLE_OPTIONAL_GRAPH_NAMES, bytesSource, interpolatePositionEmbeddings, memoryFileSet, openSafetensors, parseBundleManifest, type SafetensorsReader } from '@clipseg/core';
+import { BUNDLE_OPTIONAL_GRAPH_NAMES, bytesSource, memoryFileSet, openSafetensors, parseBundleManifest, type SafetensorsReader } from '@clipseg/core';
+import { interpolatePositionEmbeddings } from '@clipseg/core/hf';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeWithShared, sharedDir } from '@clipseg/core/testing';

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { hiddenStateName } from '@clipseg/core';
+import { hiddenStateName } from '@clipseg/core/bundle';
 import { GraphBuilder } from '../onnx/graph-builder.js';
 import type { ClipSegGraphConfig } from './clipseg-graph-config.js';
 import { TEXT_PREFIX } from './expected-parameters.js';

@@ -4,7 +4,8 @@
  *
  * @module
  */
-import { activationName, type ImageSize } from '@clipseg/core';
+import type { ImageSize } from '@clipseg/core';
+import { activationName } from '@clipseg/core/bundle';
 import { GraphBuilder } from '../onnx/graph-builder.js';
 import type { ClipSegGraphConfig } from './clipseg-graph-config.js';
 import { deepestExtractLayer, positionGridSide } from './clipseg-graph-config.js';

@@ -5,7 +5,8 @@
  *
  * @module
  */
-import { activationName, type GraphContract, type ImageSize } from '@clipseg/core';
+import type { GraphContract, ImageSize } from '@clipseg/core';
+import { activationName } from '@clipseg/core/bundle';
 import type { ClipSegGraphConfig } from '../graphs/clipseg-graph-config.js';
 import { graphGeometry } from '../graphs/graph-contracts.js';
 import { mergeModels } from './merge-models.js';

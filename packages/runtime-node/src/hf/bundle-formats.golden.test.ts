@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CLIPSeg, CLIPSegForImageSegmentation, CLIPSegModel, CLIPSegTextModel, CLIPSegVisionModel, type Tensor } from '@clipseg/core';
+import { CLIPSeg, type Tensor } from '@clipseg/core';
+import { CLIPSegForImageSegmentation, CLIPSegModel, CLIPSegTextModel, CLIPSegVisionModel } from '@clipseg/core/hf';
 import { rasterImageAdapter } from '@clipseg/processor';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeWithShared, sharedDir } from '@clipseg/core/testing';

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import { CLIPSegForImageSegmentation, CLIPSegProcessor, HFBundle, type Tensor } from '@clipseg/core';
+import type { Tensor } from '@clipseg/core';
+import { CLIPSegForImageSegmentation, CLIPSegProcessor, HFBundle } from '@clipseg/core/hf';
 import { rasterImageAdapter, type RasterImage } from '@clipseg/processor';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeWithShared, sharedDir } from '@clipseg/core/testing';

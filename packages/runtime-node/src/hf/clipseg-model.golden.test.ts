@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import { CLIPSegModel, CLIPSegProcessor, CLIPSegTextModel, CLIPSegVisionModel, HFBundle, type Tensor } from '@clipseg/core';
+import type { Tensor } from '@clipseg/core';
+import { CLIPSegModel, CLIPSegProcessor, CLIPSegTextModel, CLIPSegVisionModel, HFBundle } from '@clipseg/core/hf';
 import { rasterImageAdapter, type RasterImage } from '@clipseg/processor';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeWithShared, sharedDir } from '@clipseg/core/testing';

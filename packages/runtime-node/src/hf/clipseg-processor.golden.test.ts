@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { CLIPSegProcessor } from '@clipseg/core';
+import { CLIPSegProcessor } from '@clipseg/core/hf';
 import { rasterImageAdapter, type RasterImage } from '@clipseg/processor';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeWithShared, sharedDir } from '@clipseg/core/testing';
