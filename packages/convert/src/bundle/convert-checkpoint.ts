@@ -70,7 +70,7 @@ export interface ConvertOptions {
   /** Image size the vision graphs take; default the checkpoint's preprocessor size (352 for CIDAS). */
   readonly imageSize?: ImageSize | number;
   /**
-   * Optional graphs to add for the HF model classes of `@clipseg/core` (`text_model`, `vision_model`,
+   * Optional graphs to add for the HF model classes of `@clipseg/core/hf` (`text_model`, `vision_model`,
    * `decoder_hidden_states`; see `BUNDLE_OPTIONAL_GRAPH_NAMES`). Default none: the bundle then serves the
    * segmentation pipeline and most of the HF classes. Each optional graph carries its own copy of the weights it
    * uses (for rd64-refined in fp32: text_model +254 MB, vision_model +344 MB, decoder_hidden_states +4.5 MB).
