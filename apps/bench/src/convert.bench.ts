@@ -1,7 +1,9 @@
 // Full-size conversion bench: a random rd64-refined checkpoint (real architecture,
 // ~600 MB) → ONNX bundle. Each measurement runs in a fresh child process so its
 // peak RSS is its own. The baseline, in the same harness, only reads every
-// weight of the checkpoint (the least any converter must do).
+// weight of the checkpoint (the least any converter must do). Both children load @clipseg/runtime-node's main
+// entry, as `clipseg convert` does (sharp and onnxruntime-node included: 16 to 19 MB more peak RSS than the deep
+// imports this bench used inside runtime-node).
 //
 //   pnpm --filter @clipseg/bench bench:convert [--preset rd64-refined] [--dtype fp32|fp16]
 import { execFileSync } from 'node:child_process';
