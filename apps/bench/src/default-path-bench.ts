@@ -16,16 +16,6 @@ const { values } = parseArgs({
 const RUNS = Number(values.runs);
 const PROMPTS = ['a cat', 'something to fill', 'a glass of water on a wooden table'];
 
-function concat(chunks: Iterable<Uint8Array>, total: number): Uint8Array {
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return out;
-}
-
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)]!;
@@ -47,8 +37,7 @@ async function time(session: Session, feeds: Record<string, Tensor>, fetches?: s
   return { medianMs: Number(median(times).toFixed(1)), minMs: Number(Math.min(...times).toFixed(1)), medianCpuMs: Number(median(cpu).toFixed(1)) };
 }
 
-const random = convert.initRandomCheckpoint('rd64-refined', { seed: 0 });
-const checkpoint = memoryFileSet({ ...random.files, 'model.safetensors': concat(random.weights, random.weightBytes) }, 'random-rd64-refined');
+const checkpoint = memoryFileSet(convert.randomCheckpointFiles(convert.initRandomCheckpoint('rd64-refined', { seed: 0 })), 'random-rd64-refined');
 
 type ConvertOptions = Parameters<typeof convert.convertCheckpoint>[1];
 async function convertTimed(options: ConvertOptions): Promise<{ files: ReadonlyMap<string, Uint8Array>; seconds: number }> {

@@ -1,18 +1,11 @@
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { initRandomCheckpoint } from '@clipseg/convert';
+import { initRandomCheckpoint, randomCheckpointFiles } from '@clipseg/convert';
 
 /** The files of a tiny random CLIPSeg checkpoint in HF format (weights as one `model.safetensors`), plus a README. */
 export function tinyRepoFiles(seed: number): Record<string, Uint8Array> {
-  const c = initRandomCheckpoint('tiny', { seed });
-  const weights = new Uint8Array(c.weightBytes);
-  let o = 0;
-  for (const p of c.weights) {
-    weights.set(p, o);
-    o += p.byteLength;
-  }
-  return { ...c.files, 'model.safetensors': weights, 'README.md': new TextEncoder().encode('# tiny') };
+  return { ...randomCheckpointFiles(initRandomCheckpoint('tiny', { seed })), 'README.md': new TextEncoder().encode('# tiny') };
 }
 
 /** A repo the mock Hub serves. */

@@ -51,6 +51,8 @@ export type { WeightDType } from './graphs/weight-store.js';
 export { initRandomCheckpoint } from './random/init-random.js';
 export type { InitRandomOptions, RandomCheckpoint } from './random/init-random.js';
 export { syntheticTokenizerFiles } from './random/synthetic-tokenizer.js';
+export { DEFAULT_RANDOM_RECIPE, defaultRandomBundle, randomCheckpointFiles } from './random/default-random-bundle.js';
+export type { DefaultRandomBundleOptions, RandomBundleRecipe } from './random/default-random-bundle.js';
 export { SeededRandom } from './random/seeded-random.js';
 
 // Single-graph layout (transformers.js / optimum: onnx/model.onnx) and ModelProto composition

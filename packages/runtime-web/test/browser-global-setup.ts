@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { memoryFileSet } from '@clipseg/core';
-import { convertCheckpoint, initRandomCheckpoint } from '@clipseg/convert';
+import { convertCheckpoint, initRandomCheckpoint, randomCheckpointFiles } from '@clipseg/convert';
 import type { TestProject } from 'vitest/node';
 import { startFixtureServer } from './fixture-server.js';
 import { startMockHubServer } from './mock-hub-server.js';
@@ -33,14 +33,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   if (shared) await writeBundles(shared, bundles);
   const server = await startFixtureServer({ shared, bundles, ort: join(here, '../node_modules/onnxruntime-web/dist') });
   project.provide('fixtureOrigin', server.origin);
-  const tiny = initRandomCheckpoint('tiny', { seed: 4 });
-  const weights = new Uint8Array(tiny.weightBytes);
-  let offset = 0;
-  for (const chunk of tiny.weights) {
-    weights.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  const repoFiles = { ...tiny.files, 'model.safetensors': weights };
+  const repoFiles = randomCheckpointFiles(initRandomCheckpoint('tiny', { seed: 4 }));
   const hub = await startMockHubServer({
     'acme/tiny': { files: repoFiles, lfs: ['model.safetensors'] },
     'acme/gated': { files: repoFiles, lfs: ['model.safetensors'], token: 'hf_test' },

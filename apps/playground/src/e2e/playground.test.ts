@@ -4,7 +4,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { initRandomCheckpoint } from '@clipseg/convert';
+import { initRandomCheckpoint, randomCheckpointFiles } from '@clipseg/convert';
 import { chromium, type Browser, type Page } from 'playwright';
 import { build, createServer, preview, type PreviewServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -32,9 +32,7 @@ let page: Page;
 /** Writes a random tiny HF checkpoint (seed 1, unlike the built-in model's 0) for the page to convert. */
 function writeCheckpoint(dir: string): void {
   mkdirSync(dir, { recursive: true });
-  const checkpoint = initRandomCheckpoint('tiny', { seed: 1 });
-  for (const [name, bytes] of Object.entries(checkpoint.files)) writeFileSync(join(dir, name), bytes);
-  writeFileSync(join(dir, 'model.safetensors'), Buffer.concat([...checkpoint.weights]));
+  for (const [name, bytes] of Object.entries(randomCheckpointFiles(initRandomCheckpoint('tiny', { seed: 1 })))) writeFileSync(join(dir, name), bytes);
 }
 
 async function openApp(page: Page, url = `${origin}/`): Promise<void> {

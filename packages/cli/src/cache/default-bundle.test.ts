@@ -1,8 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { isClipSegError } from '@clipseg/core';
+import { defaultRandomBundle } from '@clipseg/convert';
+import { isClipSegError, sha256Hex } from '@clipseg/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEFAULT_BUNDLE_NAME, ensureDefaultBundle } from './default-bundle.js';
 
@@ -19,6 +20,15 @@ async function failure(promise: Promise<unknown>): Promise<string> {
 }
 
 describe('ensureDefaultBundle', () => {
+  it("builds convert's defaultRandomBundle() (the playground's built-in model) into the cache, byte for byte", async () => {
+    const cache = join(work, 'fresh');
+    const dir = await ensureDefaultBundle({ CLIPSEG_CACHE: cache });
+    expect(dir).toBe(join(cache, 'bundles', DEFAULT_BUNDLE_NAME));
+    const recipe = await defaultRandomBundle();
+    expect(readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).length).toBe(recipe.files.size);
+    for (const [name, bytes] of recipe.files) expect(sha256Hex(new Uint8Array(readFileSync(join(dir, name)))), name).toBe(sha256Hex(bytes));
+  });
+
   it('never replaces a cache folder that holds no bundle, and says to remove it', async () => {
     const cache = join(work, 'junk');
     const dir = join(cache, 'bundles', DEFAULT_BUNDLE_NAME);
