@@ -5,7 +5,8 @@
 //
 //   pnpm --filter @clipseg/bench bench:default-path [--runs 10] [--optional] [--pipeline]
 import { parseArgs } from 'node:util';
-import { CLIPSeg, bytesSource, createTensor, interpolatePositionEmbeddings, loadTokenizer, memoryFileSet, openSafetensors, sha256Hex, type Session, type Tensor } from '@clipseg/core';
+import { CLIPSeg, bytesSource, createTensor, loadTokenizer, memoryFileSet, openSafetensors, sha256Hex, type Session, type Tensor } from '@clipseg/core';
+import { interpolatePositionEmbeddings } from '@clipseg/core/hf';
 import * as convert from '@clipseg/convert';
 import { createRasterImage, rasterImageAdapter } from '@clipseg/processor';
 import { createNodeBackend } from '@clipseg/runtime-node';
