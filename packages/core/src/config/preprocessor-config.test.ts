@@ -27,6 +27,7 @@ describe('ViTImageProcessorConfig', () => {
   });
 
   it('normalises size given as an int or [height, width]', () => {
+    expect(ViTImageProcessorConfig.fromJSON({ size: 4096 }).size).toEqual({ height: 4096, width: 4096 });
     expect(ViTImageProcessorConfig.fromJSON({ size: 352 }).size).toEqual({ height: 352, width: 352 });
     expect(ViTImageProcessorConfig.fromJSON({ size: [352, 320] }).size).toEqual({ height: 352, width: 320 });
     expect(ViTImageProcessorConfig.fromJSON({ size: 352 }).toDict().size).toEqual({ height: 352, width: 352 });
@@ -67,6 +68,10 @@ describe('ViTImageProcessorConfig', () => {
       [{ size: { height: 352 } }, 'CONFIG_INVALID_FIELD', 'size'],
       [{ size: '352' }, 'CONFIG_INVALID_FIELD', 'size'],
       [{ size: -1 }, 'CONFIG_INVALID_FIELD', 'size'],
+      // Sides past MAX_IMAGE_SIDE: preprocessing would allocate gigabytes or throw a RangeError (found by pnpm fuzz).
+      [{ size: 200_000 }, 'CONFIG_INVALID_FIELD', 'size'],
+      [{ size: [352, 2 ** 40] }, 'CONFIG_INVALID_FIELD', 'size'],
+      [{ size: { height: 4097, width: 352 } }, 'CONFIG_INVALID_FIELD', 'size'],
       [{ resample: 6 }, 'CONFIG_INVALID_FIELD', 'resample'],
       [{ resample: 'bilinear' }, 'CONFIG_INVALID_FIELD', 'resample'],
       [{ image_std: [0.229, 0, 0.225] }, 'CONFIG_INVALID_FIELD', 'image_std[1]'],

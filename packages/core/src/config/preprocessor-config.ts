@@ -50,11 +50,17 @@ export interface ViTImageProcessorOptions {
 
 const TYPE_KEYS = ['image_processor_type', 'feature_extractor_type'] as const;
 
-/** `size`: an int, `[height, width]` or `{height, width}`, normalised to `{height, width}`. */
+/**
+ * Largest side of a resize target a preprocessor config may ask for: 4096 × 4096 RGB float32 pixel values are
+ * already 200 MB, and the vision tower's cost grows with the square of the side (CLIPSeg checkpoints use 352).
+ */
+export const MAX_IMAGE_SIDE = 4096;
+
+/** `size`: an int, `[height, width]` or `{height, width}`, normalised to `{height, width}`; sides 1 … {@link MAX_IMAGE_SIDE}. */
 function readSize(r: FieldReader, key: string, fallback: ImageSize): ImageSize {
   const value = r.record[key];
   const path = r.path(key);
-  const positive = (n: unknown): n is number => typeof n === 'number' && Number.isSafeInteger(n) && n > 0;
+  const positive = (n: unknown): n is number => typeof n === 'number' && Number.isSafeInteger(n) && n > 0 && n <= MAX_IMAGE_SIDE;
   if (value === undefined) return { ...fallback };
   if (positive(value)) return { height: value, width: value };
   if (Array.isArray(value) && value.length === 2 && value.every(positive)) {
@@ -67,7 +73,7 @@ function readSize(r: FieldReader, key: string, fallback: ImageSize): ImageSize {
       r.problems.add(
         'CONFIG_INVALID_FIELD',
         path,
-        `height and width must be positive integers, got ${describeValue(value.height)} and ${describeValue(value.width)}.`,
+        `height and width must be integers from 1 to ${MAX_IMAGE_SIDE}, got ${describeValue(value.height)} and ${describeValue(value.width)}.`,
       );
       return { ...fallback };
     }
@@ -83,7 +89,7 @@ function readSize(r: FieldReader, key: string, fallback: ImageSize): ImageSize {
   r.problems.add(
     'CONFIG_INVALID_FIELD',
     path,
-    `expected an integer or {"height": …, "width": …}, got ${describeValue(value)}. Use {"height": 352, "width": 352} as the CLIPSeg checkpoints do.`,
+    `expected an integer from 1 to ${MAX_IMAGE_SIDE} or {"height": …, "width": …}, got ${describeValue(value)}. Use {"height": 352, "width": 352} as the CLIPSeg checkpoints do.`,
   );
   return { ...fallback };
 }
