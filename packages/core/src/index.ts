@@ -57,6 +57,7 @@ export type { CLIPSegConfigFields, CLIPSegConfigInit, CLIPSegConfigOverrides } f
 export { CLIPSEG_PRESET_NAMES, clipsegPreset, isCLIPSegPresetName } from './config/presets.js';
 export type { CLIPSegPresetName } from './config/presets.js';
 export {
+  MAX_IMAGE_SIDE,
   PIL_RESAMPLE_NAMES,
   VIT_IMAGE_PROCESSOR_DEFAULTS,
   VIT_IMAGE_PROCESSOR_TYPES,
