@@ -1,4 +1,4 @@
-import { ClipSegError } from '@clipseg/core';
+import { CLIPSegError } from '@clipseg/core';
 
 /**
  * Error codes of the command line. `CLI_IO_FAILED`: a file operation failed in a way no more precise code
@@ -7,4 +7,4 @@ import { ClipSegError } from '@clipseg/core';
 export type CliErrorCode = 'CLI_USAGE' | 'CLI_INPUT_NOT_FOUND' | 'CLI_INPUT_INVALID' | 'CLI_OUTPUT_UNWRITABLE' | 'CLI_OUTPUT_EXISTS' | 'CLI_IO_FAILED';
 
 /** A command-line mistake or an unusable input; printed without a stack trace. */
-export class CliError extends ClipSegError<CliErrorCode> {}
+export class CliError extends CLIPSegError<CliErrorCode> {}

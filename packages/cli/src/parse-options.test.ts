@@ -1,4 +1,4 @@
-import { isClipSegError } from '@clipseg/core';
+import { isCLIPSegError } from '@clipseg/core';
 import { describe, expect, it } from 'vitest';
 import { attachOptionValues, MAX_THREADS, parseNumber, threadsOption, verifyOption } from './parse-options.js';
 
@@ -7,7 +7,7 @@ function usage(run: () => unknown): string | undefined {
     run();
     return undefined;
   } catch (error) {
-    return isClipSegError(error) ? `${error.code}: ${error.message}` : 'untyped';
+    return isCLIPSegError(error) ? `${error.code}: ${error.message}` : 'untyped';
   }
 }
 

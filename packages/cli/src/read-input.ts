@@ -1,4 +1,4 @@
-import { isClipSegError } from '@clipseg/core';
+import { isCLIPSegError } from '@clipseg/core';
 import { readFileBounded } from '@clipseg/runtime-node/io';
 import { CliError } from './cli-error.js';
 
@@ -16,7 +16,7 @@ export async function readInputFile(path: string, what: string, maxBytes: number
   try {
     return await readFileBounded(path, { maxBytes, what });
   } catch (error) {
-    if (isClipSegError(error, 'IO_NOT_FOUND')) throw new CliError('CLI_INPUT_NOT_FOUND', missing ?? `${what} does not exist; check the path.`, { cause: error, details: { path } });
+    if (isCLIPSegError(error, 'IO_NOT_FOUND')) throw new CliError('CLI_INPUT_NOT_FOUND', missing ?? `${what} does not exist; check the path.`, { cause: error, details: { path } });
     throw error;
   }
 }

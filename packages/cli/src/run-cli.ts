@@ -1,4 +1,4 @@
-import { IoError, type ClipSegError } from '@clipseg/core';
+import { IoError, type CLIPSegError } from '@clipseg/core';
 import { ioErrorCodeOf, isNodeError, isOwnError, shortened } from '@clipseg/runtime-node/io';
 import type { CliIO, Command } from './command.js';
 import { CliError } from './cli-error.js';
@@ -20,7 +20,7 @@ function help(commands: readonly Command[]): string {
  * `ERR_INVALID_ARG_VALUE` for a NUL in a path …) as an {@link IoError} with a code of ours, or `CLI_IO_FAILED`,
  * the Node error as `cause` (its code is never reported as ours); anything else (a bug) `undefined`.
  */
-function typedError(error: unknown): ClipSegError | undefined {
+function typedError(error: unknown): CLIPSegError | undefined {
   if (isOwnError(error)) return error;
   if (!isNodeError(error)) return undefined;
   const path = typeof error.path === 'string' ? error.path : undefined;

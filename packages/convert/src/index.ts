@@ -41,7 +41,7 @@ export type { CheckpointSummary } from './graphs/validate-checkpoint.js';
 export { ConvertError } from './graphs/convert-error.js';
 export type { CheckpointProblem, ConvertErrorCode, ConvertErrorOptions } from './graphs/convert-error.js';
 export { checkGraphConfig } from './graphs/clipseg-graph-config.js';
-export type { ClipSegGraphConfig, TextGraphConfig, VisionGraphConfig } from './graphs/clipseg-graph-config.js';
+export type { CLIPSegGraphConfig, TextGraphConfig, VisionGraphConfig } from './graphs/clipseg-graph-config.js';
 export { interpolatePositionEmbeddings } from './graphs/position-embeddings.js';
 export { DEFAULT_IMAGE_SIZE, graphContracts, graphGeometry } from './graphs/graph-contracts.js';
 export type { GraphGeometry } from './graphs/graph-contracts.js';

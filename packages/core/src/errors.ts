@@ -5,7 +5,7 @@
  * says what went wrong and what to do about it. Catch by class or compare
  * `code`, never parse messages.
  */
-export class ClipSegError<Code extends string = string> extends Error {
+export class CLIPSegError<Code extends string = string> extends Error {
   /** Stable identifier of the failure, for example `CONFIG_INVALID_FIELD`. */
   readonly code: Code;
   /** Optional structured context (field names, offsets, shapes …). */
@@ -25,12 +25,12 @@ export class ClipSegError<Code extends string = string> extends Error {
 }
 
 /**
- * True when `error` is a {@link ClipSegError}, optionally with the given `code`.
+ * True when `error` is a {@link CLIPSegError}, optionally with the given `code`.
  * Works across package copies because it checks shape, not identity.
  */
-export function isClipSegError(error: unknown, code?: string): error is ClipSegError {
+export function isCLIPSegError(error: unknown, code?: string): error is CLIPSegError {
   if (!(error instanceof Error)) return false;
-  const candidate = error as Partial<ClipSegError>;
+  const candidate = error as Partial<CLIPSegError>;
   if (typeof candidate.code !== 'string') return false;
   return code === undefined || candidate.code === code;
 }

@@ -36,7 +36,7 @@ export { BUNDLE_VERIFICATIONS } from './bundle/bundle-files.js';
 export type { BundleVerification } from './bundle/bundle-files.js';
 
 // Errors
-export { ClipSegError, isClipSegError } from './errors.js';
+export { CLIPSegError, isCLIPSegError } from './errors.js';
 
 // HF configs
 export { ConfigError } from './config/config-error.js';

@@ -4,7 +4,7 @@ describe('@clipseg/node-editor in Node', () => {
   it('imports without a DOM and defines nothing at import time', async () => {
     const api = await import('./index.js');
     expect(typeof api.defineElements).toBe('function');
-    expect(typeof api.mountClipsegEditor).toBe('function');
+    expect(typeof api.mountCLIPSegEditor).toBe('function');
     expect(api.createDefaultRegistry().types()).toHaveLength(16);
     // lit's Node build may install a customElements shim; nothing of ours (or Rete's) is defined in it
     const registry = (globalThis as { customElements?: { get(tag: string): unknown } }).customElements;

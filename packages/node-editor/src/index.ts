@@ -1,6 +1,6 @@
 /**
  * `@clipseg/node-editor`: a Rete.js v2 plugin, rendered with lit, for composing CLIPSeg workflows visually — mount
- * it standalone ({@link mountClipsegEditor}) or use {@link ClipsegPlugin} in your own Rete editor. Workflows save
+ * it standalone ({@link mountCLIPSegEditor}) or use {@link CLIPSegPlugin} in your own Rete editor. Workflows save
  * as versioned JSON and run headless through `@clipseg/node-editor/engine` (re-exported here).
  *
  * Nothing happens at import time: call {@link defineElements} before rendering. The package imports no runtime;
@@ -10,13 +10,13 @@
  */
 export * from './engine/index.js';
 export { defineElements, ELEMENT_TAGS } from './elements/define-elements.js';
-export { ClipsegControlFieldElement, CONTROL_FIELD_TAG, parseVector } from './elements/control-field-element.js';
-export { ClipsegNodeStatusElement, NODE_STATUS_TAG } from './elements/node-status-element.js';
+export { CLIPSegControlFieldElement, CONTROL_FIELD_TAG, parseVector } from './elements/control-field-element.js';
+export { CLIPSegNodeStatusElement, NODE_STATUS_TAG } from './elements/node-status-element.js';
 export { drawPreview, toRgbaPixels } from './elements/draw-preview.js';
-export { ClipsegFieldControl, ClipsegReteNode, ClipsegSocket, ClipsegStatusControl, STATUS_CONTROL_KEY } from './editor/rete-node.js';
+export { CLIPSegFieldControl, CLIPSegReteNode, CLIPSegSocket, CLIPSegStatusControl, STATUS_CONTROL_KEY } from './editor/rete-node.js';
 export type { NodeEvaluator } from './editor/rete-node.js';
-export { ClipsegPlugin } from './editor/clipseg-plugin.js';
-export type { ClipsegPluginOptions, ClipsegSchemes, HistoryLike, RunSummary } from './editor/clipseg-plugin.js';
+export { CLIPSegPlugin } from './editor/clipseg-plugin.js';
+export type { CLIPSegPluginOptions, CLIPSegSchemes, HistoryLike, RunSummary } from './editor/clipseg-plugin.js';
 export { clipsegCustomize } from './editor/lit-customize.js';
 export type { ControlCustomizer } from './editor/lit-customize.js';
 export { clipsegMenuItems } from './editor/context-menu-items.js';
@@ -25,5 +25,5 @@ export { bindShortcuts, shortcutFor } from './editor/keyboard-shortcuts.js';
 export type { ShortcutActions } from './editor/keyboard-shortcuts.js';
 export { copyNodes, pasteNodes } from './editor/clipboard.js';
 export type { ClipboardContent } from './editor/clipboard.js';
-export { mountClipsegEditor } from './editor/mount-editor.js';
-export type { ClipsegEditor, MountClipsegEditorOptions } from './editor/mount-editor.js';
+export { mountCLIPSegEditor } from './editor/mount-editor.js';
+export type { CLIPSegEditor, MountCLIPSegEditorOptions } from './editor/mount-editor.js';

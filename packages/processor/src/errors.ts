@@ -1,4 +1,4 @@
-import { ClipSegError } from '@clipseg/core';
+import { CLIPSegError } from '@clipseg/core';
 
 /**
  * Stable codes of {@link ProcessorError}:
@@ -25,7 +25,7 @@ export type ProcessorErrorCode =
   | 'PROCESSOR_EMPTY_MASK';
 
 /** An image or mask operation got input it cannot process; `code` says which kind of problem. */
-export class ProcessorError extends ClipSegError<ProcessorErrorCode> {}
+export class ProcessorError extends CLIPSegError<ProcessorErrorCode> {}
 
 /** Throws `PROCESSOR_INVALID_ARGUMENT` unless `value` is a finite number in `[min, max]`. */
 export function checkNumber(value: number, name: string, min = -Infinity, max = Infinity): number {

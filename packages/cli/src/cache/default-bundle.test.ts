@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultRandomBundle } from '@clipseg/convert';
-import { isClipSegError, sha256Hex } from '@clipseg/core';
+import { isCLIPSegError, sha256Hex } from '@clipseg/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEFAULT_BUNDLE_NAME, ensureDefaultBundle } from './default-bundle.js';
 
@@ -15,7 +15,7 @@ async function failure(promise: Promise<unknown>): Promise<string> {
     await promise;
     return 'none';
   } catch (error) {
-    return isClipSegError(error) ? `${error.code}: ${error.message}` : `not typed: ${String(error)}`;
+    return isCLIPSegError(error) ? `${error.code}: ${error.message}` : `not typed: ${String(error)}`;
   }
 }
 

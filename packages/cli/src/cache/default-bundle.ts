@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { IoError, isClipSegError } from '@clipseg/core';
+import { IoError, isCLIPSegError } from '@clipseg/core';
 import { defaultRandomBundle } from '@clipseg/convert';
 import { isBundleDir, writeDirectoryAtomic } from '@clipseg/runtime-node';
 import { sha256Node } from '@clipseg/runtime-node/io';
@@ -31,7 +31,7 @@ export async function ensureDefaultBundle(env: Readonly<Record<string, string | 
   } catch (error) {
     // Another process finished first: use its bundle.
     if (await isBundleDir(dir)) return dir;
-    if (isClipSegError(error, 'IO_TARGET_EXISTS')) {
+    if (isCLIPSegError(error, 'IO_TARGET_EXISTS')) {
       throw new IoError('IO_TARGET_EXISTS', `The default model's cache folder ${dir} exists but holds no bundle; remove it and run again.`, { cause: error, details: { path: dir } });
     }
     throw error;

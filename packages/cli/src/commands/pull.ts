@@ -1,4 +1,4 @@
-import { BUNDLE_WEIGHT_DTYPES, HubError, isBundleWeightDType, isClipSegError } from '@clipseg/core';
+import { BUNDLE_WEIGHT_DTYPES, HubError, isBundleWeightDType, isCLIPSegError } from '@clipseg/core';
 import { parseArgs } from 'node:util';
 import { cacheDir } from '../cache/cache-dir.js';
 import { DEFAULT_HUB_IDLE_TIMEOUT_MS, DEFAULT_HUB_TOTAL_TIMEOUT_MS } from '../hub/hub-deadlines.js';
@@ -87,7 +87,7 @@ export const pullCommand: Command = {
         onWait: () => io.stderr('waiting for another clipseg process pulling the same model…\n'),
       });
     } catch (error) {
-      if (!controller.signal.aborted || !isClipSegError(error, 'HUB_ABORTED')) throw error;
+      if (!controller.signal.aborted || !isCLIPSegError(error, 'HUB_ABORTED')) throw error;
       bar.done();
       io.stderr(`error[${error.code}]: ${error.message}\n`);
       return EXIT_INTERRUPTED;

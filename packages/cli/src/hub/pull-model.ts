@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import {
-  ClipSegError,
+  CLIPSegError,
   DEFAULT_HUB_ENDPOINT,
   HubError,
   MAX_SHARD_INDEX_BYTES,
@@ -102,7 +102,7 @@ export async function pullModel(id: string, options: PullOptions): Promise<Pulle
     return await (options.offline ? pullOffline(ref, cache, options, total.signal) : pullOnline(ref, cache, options, total.signal));
   } catch (error) {
     if (total.signal.aborted && !(error instanceof HubError)) throw hubAbortError(total.signal, `Pulling ${id}`);
-    if (error instanceof ClipSegError) throw error;
+    if (error instanceof CLIPSegError) throw error;
     throw toIoError(error, `Writing to the cache ${options.cacheDir} (check CLIPSEG_CACHE)`, options.cacheDir, 'IO_WRITE_FAILED');
   } finally {
     total.dispose();

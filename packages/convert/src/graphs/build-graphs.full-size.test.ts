@@ -8,7 +8,7 @@ import { clipsegPreset } from '@clipseg/core';
 import { describe, expect, it } from 'vitest';
 import type { CheckpointReader } from '../checkpoint/checkpoint-reader.js';
 import { buildGraphs } from './build-graphs.js';
-import type { ClipSegGraphConfig } from './clipseg-graph-config.js';
+import type { CLIPSegGraphConfig } from './clipseg-graph-config.js';
 import type { WeightDType } from './weight-store.js';
 import { expectedParameters } from './expected-parameters.js';
 
@@ -16,10 +16,10 @@ const enabled = process.env.CLIPSEG_FULL_SIZE === '1';
 if (!enabled) console.warn('build-graphs.full-size.test: set CLIPSEG_FULL_SIZE=1 to convert a full-size synthetic checkpoint.');
 
 /** The published rd64-refined architecture (core's preset). */
-const rd64: ClipSegGraphConfig = clipsegPreset('rd64-refined');
+const rd64: CLIPSegGraphConfig = clipsegPreset('rd64-refined');
 
 /** Like a file reader: every read returns a fresh array (small, varied values). */
-function syntheticReader(config: ClipSegGraphConfig): CheckpointReader {
+function syntheticReader(config: CLIPSegGraphConfig): CheckpointReader {
   const shapes = expectedParameters(config);
   return {
     source: 'synthetic rd64',

@@ -7,7 +7,7 @@ import { describeWithShared, sharedDir } from '@clipseg/core/testing';
 import type { CheckpointReader, CheckpointTensorInfo } from '../checkpoint/checkpoint-reader.js';
 import { buildGraphs } from './build-graphs.js';
 import type { BuiltGraphs } from './build-graphs.js';
-import type { ClipSegGraphConfig } from './clipseg-graph-config.js';
+import type { CLIPSegGraphConfig } from './clipseg-graph-config.js';
 import { onnx } from '../onnx/onnx-proto.js';
 import { pearson } from '../../test/pearson.js';
 
@@ -81,7 +81,7 @@ class Sessions {
   async vision(pixels: Float32Array, h: number, w: number): Promise<Record<string, ort.Tensor>> {
     return this.run('vision_encoder', { pixel_values: new ort.Tensor('float32', pixels, [1, 3, h, w]) });
   }
-  async imageEmbeds(config: ClipSegGraphConfig, pixels: Float32Array, h: number, w: number): Promise<Float32Array> {
+  async imageEmbeds(config: CLIPSegGraphConfig, pixels: Float32Array, h: number, w: number): Promise<Float32Array> {
     const acts = await this.vision(pixels, h, w);
     const out = await this.run('image_projector', { hidden_state: acts[`activation_${projectorActivationIndex(config.extract_layers)}`]! });
     return out.image_embeds!.data as Float32Array;
@@ -96,7 +96,7 @@ class Sessions {
 
 describeWithShared('CLIPSeg graphs against the tiny-refined goldens', () => {
   const dir = join(shared, 'golden/clipseg-tiny-refined');
-  const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as ClipSegGraphConfig;
+  const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as CLIPSegGraphConfig;
   const golden = loadSafetensors(join(dir, 'golden.safetensors'));
   const g = (name: string): Float32Array => golden.get(name)!.data as Float32Array;
   const pixelsOf = (image: string): Float32Array => loadSafetensors(join(shared, `golden/processor/${image}.safetensors`)).get('pixel_values')!.data as Float32Array;

@@ -8,7 +8,7 @@ import { BUNDLE_GRAPH_NAMES, BUNDLE_OPTIONAL_GRAPH_NAMES, BUNDLE_WEIGHT_DTYPES, 
 import type { CheckpointReader } from '../checkpoint/checkpoint-reader.js';
 import type { GraphBuilder } from '../onnx/graph-builder.js';
 import { writeModel } from '../onnx/model-writer.js';
-import type { ClipSegGraphConfig } from './clipseg-graph-config.js';
+import type { CLIPSegGraphConfig } from './clipseg-graph-config.js';
 import { checkGraphConfig } from './clipseg-graph-config.js';
 import { ConvertError } from './convert-error.js';
 import { buildDecoderGraph } from './decoder-graph.js';
@@ -103,7 +103,7 @@ export function checkOptionalGraphs(names: readonly BundleOptionalGraphName[] | 
 }
 
 /** Throws `CONVERT_INVALID_OPTIONS` unless both sides of `size` are positive multiples of the patch size. */
-export function checkImageSize(config: ClipSegGraphConfig, size: ImageSize): void {
+export function checkImageSize(config: CLIPSegGraphConfig, size: ImageSize): void {
   const p = config.vision_config.patch_size;
   const ok = (v: number): boolean => Number.isSafeInteger(v) && v >= p && v % p === 0;
   if (!ok(size.height) || !ok(size.width)) {
@@ -127,7 +127,7 @@ export function checkImageSize(config: ClipSegGraphConfig, size: ImageSize): voi
  * @throws {@link ConvertError} `CONVERT_INVALID_CONFIG`, `CONVERT_INVALID_OPTIONS`, or one of the checkpoint codes
  * of `validateCheckpoint`.
  */
-export async function buildGraphs(config: ClipSegGraphConfig, reader: CheckpointReader, options: BuildGraphsOptions = {}): Promise<BuiltGraphs> {
+export async function buildGraphs(config: CLIPSegGraphConfig, reader: CheckpointReader, options: BuildGraphsOptions = {}): Promise<BuiltGraphs> {
   const imageSize = options.imageSize ?? DEFAULT_IMAGE_SIZE;
   const dtype = options.dtype ?? 'fp32';
   if (!isBundleWeightDType(dtype)) {

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { projectorActivationIndex } from '@clipseg/core/bundle';
 import type { CheckpointReader } from '../checkpoint/checkpoint-reader.js';
 import { buildGraphs } from './build-graphs.js';
-import type { ClipSegGraphConfig } from './clipseg-graph-config.js';
+import type { CLIPSegGraphConfig } from './clipseg-graph-config.js';
 import { expectedParameters } from './expected-parameters.js';
 import { interpolatePositionEmbeddings } from './position-embeddings.js';
 import { pearson } from '../../test/pearson.js';
@@ -17,7 +17,7 @@ type Weights = ReadonlyMap<string, Float32Array>;
 type Mat = { rows: number; cols: number; data: Float64Array };
 
 /** Seeded normal draws (mulberry32 + Box–Muller). */
-function randomWeights(config: ClipSegGraphConfig, seed: number): Map<string, Float32Array> {
+function randomWeights(config: CLIPSegGraphConfig, seed: number): Map<string, Float32Array> {
   let state = seed >>> 0;
   const uniform = (): number => {
     state = (state + 0x6d2b79f5) >>> 0;
@@ -36,7 +36,7 @@ function randomWeights(config: ClipSegGraphConfig, seed: number): Map<string, Fl
   return out;
 }
 
-function readerOver(config: ClipSegGraphConfig, weights: Weights): CheckpointReader {
+function readerOver(config: CLIPSegGraphConfig, weights: Weights): CheckpointReader {
   const shapes = expectedParameters(config);
   return {
     source: 'random',
@@ -136,7 +136,7 @@ function preNorm(W: Weights, x: Mat, p: string, heads: number, eps: number, act:
   return add(h, mlpOf(W, layerNorm(W, h, `${p}.layer_norm2`, eps), `${p}.mlp`, act));
 }
 
-function refText(c: ClipSegGraphConfig, W: Weights, ids: readonly number[]): Float64Array {
+function refText(c: CLIPSegGraphConfig, W: Weights, ids: readonly number[]): Float64Array {
   const t = c.text_config;
   const x = mat(ids.length, t.hidden_size);
   const tok = W.get('clip.text_model.embeddings.token_embedding.weight')!;
@@ -152,7 +152,7 @@ function refText(c: ClipSegGraphConfig, W: Weights, ids: readonly number[]): Flo
 }
 
 /** Vision hidden states: [0] the encoder input, [i+1] the output of layer i. */
-function refVision(c: ClipSegGraphConfig, W: Weights, pixels: Float32Array, H: number, Wd: number): Mat[] {
+function refVision(c: CLIPSegGraphConfig, W: Weights, pixels: Float32Array, H: number, Wd: number): Mat[] {
   const v = c.vision_config;
   const p = v.patch_size;
   const gh = H / p;
@@ -180,14 +180,14 @@ function refVision(c: ClipSegGraphConfig, W: Weights, pixels: Float32Array, H: n
   return states;
 }
 
-function refImageEmbeds(c: ClipSegGraphConfig, W: Weights, states: Mat[]): Float64Array {
+function refImageEmbeds(c: CLIPSegGraphConfig, W: Weights, states: Mat[]): Float64Array {
   const last = states[states.length - 1]!;
   const cls = layerNorm(W, mat(1, last.cols, last.data.slice(0, last.cols)), 'clip.vision_model.post_layernorm', c.vision_config.layer_norm_eps);
   return linear(W, cls, 'clip.visual_projection', false).data;
 }
 
 /** HF CLIPSegDecoder for one prompt, the grid laid out row-major as gh × gw. */
-function refDecoder(c: ClipSegGraphConfig, W: Weights, states: Mat[], cond: Float64Array, gh: number, gw: number): Mat {
+function refDecoder(c: CLIPSegGraphConfig, W: Weights, states: Mat[], cond: Float64Array, gh: number, gw: number): Mat {
   const R = c.reduce_dim;
   const eps = c.vision_config.layer_norm_eps;
   const acts = c.extract_layers.map((l) => states[l + 1]!).reverse();
@@ -249,7 +249,7 @@ function refDecoder(c: ClipSegGraphConfig, W: Weights, states: Mat[], cond: Floa
 
 // ---------------------------------------------------------------- the variants
 
-const variantA: ClipSegGraphConfig = {
+const variantA: CLIPSegGraphConfig = {
   projection_dim: 12,
   extract_layers: [2, 0],
   reduce_dim: 8,
@@ -281,7 +281,7 @@ const variantA: ClipSegGraphConfig = {
   },
 };
 
-const variantB: ClipSegGraphConfig = {
+const variantB: CLIPSegGraphConfig = {
   ...variantA,
   // wide enough for the decoder MLP to run in 256-wide slices (3 here)
   decoder_intermediate_size: 768,

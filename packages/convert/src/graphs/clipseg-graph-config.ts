@@ -35,7 +35,7 @@ export interface VisionGraphConfig {
 }
 
 /** The `CLIPSegConfig` fields read by the converter (HF names). */
-export interface ClipSegGraphConfig {
+export interface CLIPSegGraphConfig {
   readonly projection_dim: number;
   readonly extract_layers: readonly number[];
   readonly reduce_dim: number;
@@ -48,12 +48,12 @@ export interface ClipSegGraphConfig {
 }
 
 /** Index of the deepest vision layer whose output the decoder reads. */
-export function deepestExtractLayer(config: ClipSegGraphConfig): number {
+export function deepestExtractLayer(config: CLIPSegGraphConfig): number {
   return Math.max(...config.extract_layers);
 }
 
 /** Side of the square position grid of the checkpoint (`image_size / patch_size`). */
-export function positionGridSide(config: ClipSegGraphConfig): number {
+export function positionGridSide(config: CLIPSegGraphConfig): number {
   return Math.floor(config.vision_config.image_size / config.vision_config.patch_size);
 }
 
@@ -65,7 +65,7 @@ export function positionGridSide(config: ClipSegGraphConfig): number {
  *
  * @throws {@link ConvertError} `CONVERT_INVALID_CONFIG` listing every problem.
  */
-export function checkGraphConfig(config: ClipSegGraphConfig): void {
+export function checkGraphConfig(config: CLIPSegGraphConfig): void {
   if (config instanceof CLIPSegConfig) return;
   const problems: string[] = [];
   const positive = (path: string, value: number): void => {

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { ClipSegError } from '@clipseg/core';
+import { CLIPSegError } from '@clipseg/core';
 
 /** Stable codes of {@link ConvertError}. */
 export type ConvertErrorCode =
@@ -51,7 +51,7 @@ export interface ConvertErrorOptions {
 }
 
 /** A checkpoint, config or option that cannot be converted to CLIPSeg ONNX graphs. */
-export class ConvertError extends ClipSegError<ConvertErrorCode> {
+export class ConvertError extends CLIPSegError<ConvertErrorCode> {
   /** Every problem found; empty when the error is not about a checkpoint's contents. */
   readonly problems: readonly CheckpointProblem[];
 

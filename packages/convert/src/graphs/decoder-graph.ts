@@ -6,7 +6,7 @@
 import type { ImageSize } from '@clipseg/core';
 import { activationName, hiddenStateName } from '@clipseg/core/bundle';
 import { GraphBuilder } from '../onnx/graph-builder.js';
-import type { ClipSegGraphConfig } from './clipseg-graph-config.js';
+import type { CLIPSegGraphConfig } from './clipseg-graph-config.js';
 import { DECODER_PREFIX } from './expected-parameters.js';
 import { graphGeometry } from './graph-contracts.js';
 import type { LayerContext, LayerShape } from './layers.js';
@@ -60,7 +60,7 @@ export interface DecoderGraphOptions {
  * With `options.hiddenStates`, each decoder layer's output is also a graph output `hidden_state_i`: `[prompts,
  * tokens, R]` from the FiLM layer on, `[1, tokens, R]` before it (those layers run once for every prompt).
  */
-export function buildDecoderGraph(config: ClipSegGraphConfig, weights: WeightStore, imageSize: ImageSize, options: DecoderGraphOptions = {}): GraphBuilder {
+export function buildDecoderGraph(config: CLIPSegGraphConfig, weights: WeightStore, imageSize: ImageSize, options: DecoderGraphOptions = {}): GraphBuilder {
   const hiddenStates = options.hiddenStates === true;
   const g = new GraphBuilder(hiddenStates ? 'decoder_hidden_states' : 'decoder');
   const ctx: LayerContext = { g, w: weights };

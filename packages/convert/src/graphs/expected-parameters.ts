@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { ClipSegGraphConfig } from './clipseg-graph-config.js';
+import type { CLIPSegGraphConfig } from './clipseg-graph-config.js';
 
 /** Parameter name → shape, in `state_dict` order. */
 export type ParameterShapes = ReadonlyMap<string, readonly number[]>;
@@ -45,7 +45,7 @@ function addEncoderLayer(out: Map<string, readonly number[]>, prefix: string, hi
  * The decoder has `extract_layers.length` reduces and layers; the head is `transposed_convolution.{0,2,4}`
  * (refined) or a single `transposed_convolution` (plain). `position_ids` buffers are not parameters.
  */
-export function expectedParameters(config: ClipSegGraphConfig): ParameterShapes {
+export function expectedParameters(config: CLIPSegGraphConfig): ParameterShapes {
   const out = new Map<string, readonly number[]>();
   const text = config.text_config;
   const vision = config.vision_config;

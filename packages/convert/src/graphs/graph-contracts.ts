@@ -7,7 +7,7 @@
  */
 import type { BundleOptionalGraphName, GraphContract, ImageSize, TensorSpec } from '@clipseg/core';
 import { activationName, hiddenStateName } from '@clipseg/core/bundle';
-import type { ClipSegGraphConfig } from './clipseg-graph-config.js';
+import type { CLIPSegGraphConfig } from './clipseg-graph-config.js';
 import { deepestExtractLayer } from './clipseg-graph-config.js';
 
 /** The processor size of the published CLIPSeg checkpoints (CIDAS/clipseg-rd64-refined): 352×352. */
@@ -28,7 +28,7 @@ export interface GraphGeometry {
 }
 
 /** Patch grid, token count and logits size for `imageSize` (which must be a multiple of the patch size). */
-export function graphGeometry(config: ClipSegGraphConfig, imageSize: ImageSize): GraphGeometry {
+export function graphGeometry(config: CLIPSegGraphConfig, imageSize: ImageSize): GraphGeometry {
   const p = config.vision_config.patch_size;
   const gridHeight = imageSize.height / p;
   const gridWidth = imageSize.width / p;
@@ -41,12 +41,12 @@ export function graphGeometry(config: ClipSegGraphConfig, imageSize: ImageSize):
  * The contract of each graph for `config` at `imageSize`: the four of core's `BUNDLE_GRAPH_NAMES` in that order, then the
  * requested optional graphs in `BUNDLE_OPTIONAL_GRAPH_NAMES` order.
  */
-export function graphContracts(config: ClipSegGraphConfig, imageSize: ImageSize, optional: readonly BundleOptionalGraphName[] = []): GraphContract[] {
+export function graphContracts(config: CLIPSegGraphConfig, imageSize: ImageSize, optional: readonly BundleOptionalGraphName[] = []): GraphContract[] {
   return [...defaultGraphContracts(config, imageSize), ...optionalGraphContracts(config, imageSize).filter((c) => optional.includes(c.name as BundleOptionalGraphName))];
 }
 
 /** The contracts of the four default graphs. */
-function defaultGraphContracts(config: ClipSegGraphConfig, imageSize: ImageSize): GraphContract[] {
+function defaultGraphContracts(config: CLIPSegGraphConfig, imageSize: ImageSize): GraphContract[] {
   const { tokens, logitsHeight, logitsWidth } = graphGeometry(config, imageSize);
   const vision = config.vision_config;
   const P = config.projection_dim;
@@ -93,7 +93,7 @@ function defaultGraphContracts(config: ClipSegGraphConfig, imageSize: ImageSize)
 }
 
 /** The contracts of every optional graph, in `BUNDLE_OPTIONAL_GRAPH_NAMES` order. */
-function optionalGraphContracts(config: ClipSegGraphConfig, imageSize: ImageSize): GraphContract[] {
+function optionalGraphContracts(config: CLIPSegGraphConfig, imageSize: ImageSize): GraphContract[] {
   const { tokens, logitsHeight, logitsWidth } = graphGeometry(config, imageSize);
   const text = config.text_config;
   const vision = config.vision_config;

@@ -5,7 +5,7 @@
  */
 import type { ImageSize } from '@clipseg/core';
 import { GraphBuilder } from '../onnx/graph-builder.js';
-import type { ClipSegGraphConfig } from './clipseg-graph-config.js';
+import type { CLIPSegGraphConfig } from './clipseg-graph-config.js';
 import { deepestExtractLayer } from './clipseg-graph-config.js';
 import { VISION_PREFIX } from './expected-parameters.js';
 import { graphGeometry } from './graph-contracts.js';
@@ -20,7 +20,7 @@ import type { WeightStore } from './weight-store.js';
  * normalised). With vision_encoder it embeds an image prompt without duplicating any weight; when the deepest
  * extract layer is the last one, it has no layers.
  */
-export function buildImageProjectorGraph(config: ClipSegGraphConfig, weights: WeightStore, imageSize: ImageSize): GraphBuilder {
+export function buildImageProjectorGraph(config: CLIPSegGraphConfig, weights: WeightStore, imageSize: ImageSize): GraphBuilder {
   const g = new GraphBuilder('image_projector');
   const ctx: LayerContext = { g, w: weights };
   const vision = config.vision_config;

@@ -9,7 +9,7 @@ import { POSITION_EMBEDDINGS_FILE, convertCheckpoint } from '../bundle/convert-c
 import { openCheckpoint } from '../checkpoint/open-checkpoint.js';
 import { initRandomCheckpoint } from '../random/init-random.js';
 import { buildGraphs, type BuiltGraphs } from './build-graphs.js';
-import type { ClipSegGraphConfig } from './clipseg-graph-config.js';
+import type { CLIPSegGraphConfig } from './clipseg-graph-config.js';
 
 const shared = sharedDir();
 
@@ -28,7 +28,7 @@ const tensor = (t: { type: string; dims: readonly number[]; data: unknown }) => 
 
 describeWithShared('optional graphs against the tiny-refined goldens', () => {
   const dir = join(shared, 'golden/clipseg-tiny-refined');
-  const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as ClipSegGraphConfig;
+  const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as CLIPSegGraphConfig;
   let built: BuiltGraphs;
   let plain: BuiltGraphs;
   let golden: SafetensorsReader;

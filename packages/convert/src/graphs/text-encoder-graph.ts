@@ -4,7 +4,7 @@
  * @module
  */
 import { GraphBuilder } from '../onnx/graph-builder.js';
-import type { ClipSegGraphConfig } from './clipseg-graph-config.js';
+import type { CLIPSegGraphConfig } from './clipseg-graph-config.js';
 import { TEXT_PREFIX } from './expected-parameters.js';
 import type { LayerContext } from './layers.js';
 import { layerNorm, preNormLayer } from './layers.js';
@@ -42,7 +42,7 @@ export function textPoolingIndex(g: GraphBuilder, ids: string, eosTokenId: numbe
  * HF's padding mask changes only rows after the pooled one, which are discarded. Any `sequence` length up to
  * `max_position_embeddings` works.
  */
-export function buildTextEncoderGraph(config: ClipSegGraphConfig, weights: WeightStore): GraphBuilder {
+export function buildTextEncoderGraph(config: CLIPSegGraphConfig, weights: WeightStore): GraphBuilder {
   const g = new GraphBuilder('text_encoder');
   const ctx: LayerContext = { g, w: weights };
   const text = config.text_config;

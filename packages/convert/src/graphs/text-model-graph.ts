@@ -6,7 +6,7 @@
  */
 import { hiddenStateName } from '@clipseg/core/bundle';
 import { GraphBuilder } from '../onnx/graph-builder.js';
-import type { ClipSegGraphConfig } from './clipseg-graph-config.js';
+import type { CLIPSegGraphConfig } from './clipseg-graph-config.js';
 import { TEXT_PREFIX } from './expected-parameters.js';
 import type { LayerContext } from './layers.js';
 import { layerNorm, preNormLayer } from './layers.js';
@@ -32,7 +32,7 @@ function causalPattern(n: number): Float32Array {
  * HF. `hidden_state_0` is the embedding output and `hidden_state_i` the output of encoder layer i − 1, before
  * `final_layer_norm` (HF `hidden_states`).
  */
-export function buildTextModelGraph(config: ClipSegGraphConfig, weights: WeightStore): GraphBuilder {
+export function buildTextModelGraph(config: CLIPSegGraphConfig, weights: WeightStore): GraphBuilder {
   const g = new GraphBuilder('text_model');
   const ctx: LayerContext = { g, w: weights };
   const text = config.text_config;

@@ -1,12 +1,12 @@
 import { clipsegPreset } from '@clipseg/core';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CLIPSegConfig, isClipSegError } from '@clipseg/core';
+import { CLIPSegConfig, isCLIPSegError } from '@clipseg/core';
 import { describe, expect, it } from 'vitest';
 import { itWithShared, sharedDir } from '@clipseg/core/testing';
 import type { CheckpointReader, CheckpointTensorInfo } from '../checkpoint/checkpoint-reader.js';
 import { buildGraphs } from './build-graphs.js';
-import type { ClipSegGraphConfig } from './clipseg-graph-config.js';
+import type { CLIPSegGraphConfig } from './clipseg-graph-config.js';
 import { checkGraphConfig } from './clipseg-graph-config.js';
 import { ConvertError } from './convert-error.js';
 import { expectedParameters } from './expected-parameters.js';
@@ -15,7 +15,7 @@ import { inspectCheckpoint, validateCheckpoint } from './validate-checkpoint.js'
 const shared = sharedDir();
 
 /** The tiny-refined config (core's preset, written in code: these tests run without ../shared). */
-const tiny: ClipSegGraphConfig = clipsegPreset('tiny');
+const tiny: CLIPSegGraphConfig = clipsegPreset('tiny');
 
 /** A reader that only lists (validation never reads data). */
 function listing(infos: readonly CheckpointTensorInfo[]): CheckpointReader {
@@ -27,7 +27,7 @@ function listing(infos: readonly CheckpointTensorInfo[]): CheckpointReader {
   };
 }
 
-function infosOf(config: ClipSegGraphConfig): CheckpointTensorInfo[] {
+function infosOf(config: CLIPSegGraphConfig): CheckpointTensorInfo[] {
   return [...expectedParameters(config)].map(([name, shape]) => ({ name, dtype: 'F32', shape }));
 }
 
@@ -47,14 +47,14 @@ describe('expectedParameters', () => {
     const n = Number(bytes.readBigUInt64LE(0));
     const header = JSON.parse(bytes.subarray(8, 8 + n).toString('utf8')) as Record<string, { shape: number[] }>;
     delete header.__metadata__;
-    const config = JSON.parse(readFileSync(join(shared, 'golden/clipseg-tiny-refined/config.json'), 'utf8')) as ClipSegGraphConfig;
+    const config = JSON.parse(readFileSync(join(shared, 'golden/clipseg-tiny-refined/config.json'), 'utf8')) as CLIPSegGraphConfig;
     const expected = expectedParameters(config);
     expect([...expected.keys()].sort()).toEqual(Object.keys(header).sort());
     for (const [name, shape] of expected) if (name !== 'clip.logit_scale') expect(header[name]!.shape, name).toEqual(shape);
     const infos = Object.entries(header).map(([name, t]) => ({ name, dtype: 'F32' as const, shape: t.shape }));
     expect(inspectCheckpoint(config, listing(infos))).toEqual([]);
     // core's CLIPSegConfig satisfies the structural config type and gives the same parameters.
-    const parsed: ClipSegGraphConfig = CLIPSegConfig.fromJSON(readFileSync(join(shared, 'golden/clipseg-tiny-refined/config.json'), 'utf8'));
+    const parsed: CLIPSegGraphConfig = CLIPSegConfig.fromJSON(readFileSync(join(shared, 'golden/clipseg-tiny-refined/config.json'), 'utf8'));
     expect([...expectedParameters(parsed)]).toEqual([...expected]);
   });
 
@@ -85,7 +85,7 @@ describe('validateCheckpoint', () => {
     infos.push({ name: 'decoder.extra.weight', dtype: 'F32', shape: [3] });
     const error = thrown(() => validateCheckpoint(tiny, listing(infos)));
     expect(error.code).toBe('CONVERT_MISSING_TENSORS');
-    expect(isClipSegError(error, 'CONVERT_MISSING_TENSORS')).toBe(true);
+    expect(isCLIPSegError(error, 'CONVERT_MISSING_TENSORS')).toBe(true);
     expect(error.problems.map((p) => [p.code, p.name])).toEqual([
       ['CONVERT_MISSING_TENSORS', 'clip.text_projection.weight'],
       ['CONVERT_MISSING_TENSORS', 'decoder.film_add.bias'],
@@ -99,7 +99,7 @@ describe('validateCheckpoint', () => {
 
   it('says which config fields the weights contradict', () => {
     const weights = infosOf(tiny);
-    const config: ClipSegGraphConfig = {
+    const config: CLIPSegGraphConfig = {
       ...tiny,
       extract_layers: [1, 3],
       use_complex_transposed_convolution: false,

@@ -5,7 +5,7 @@
  * @module
  */
 import type { CheckpointReader, CheckpointTensorInfo } from '../checkpoint/checkpoint-reader.js';
-import type { ClipSegGraphConfig } from './clipseg-graph-config.js';
+import type { CLIPSegGraphConfig } from './clipseg-graph-config.js';
 import type { CheckpointProblem } from './convert-error.js';
 import { ConvertError } from './convert-error.js';
 import { DECODER_PREFIX, expectedParameters, isIgnoredTensor, TEXT_PREFIX, VISION_PREFIX } from './expected-parameters.js';
@@ -38,7 +38,7 @@ function countLayers(names: readonly string[], prefix: string): number | undefin
 }
 
 /** Config values the weights imply, each compared with the config. */
-function configMismatches(config: ClipSegGraphConfig, tensors: ReadonlyMap<string, CheckpointTensorInfo>): CheckpointProblem[] {
+function configMismatches(config: CLIPSegGraphConfig, tensors: ReadonlyMap<string, CheckpointTensorInfo>): CheckpointProblem[] {
   const problems: CheckpointProblem[] = [];
   const names = [...tensors.keys()];
   const dim = (name: string, axis: number): number | undefined => tensors.get(name)?.shape[axis];
@@ -88,7 +88,7 @@ function configMismatches(config: ClipSegGraphConfig, tensors: ReadonlyMap<strin
  *
  * @returns the problems, empty when the checkpoint fits the config.
  */
-export function inspectCheckpoint(config: ClipSegGraphConfig, reader: Pick<CheckpointReader, 'list'>): CheckpointProblem[] {
+export function inspectCheckpoint(config: CLIPSegGraphConfig, reader: Pick<CheckpointReader, 'list'>): CheckpointProblem[] {
   const expected = expectedParameters(config);
   const tensors = new Map<string, CheckpointTensorInfo>();
   for (const info of reader.list()) if (!isIgnoredTensor(info.name)) tensors.set(info.name, info);
@@ -132,7 +132,7 @@ const LISTED_PER_KIND = 12;
  * Its `code` is the first kind present in the order `CONVERT_CONFIG_MISMATCH` (which usually explains the
  * others), `CONVERT_MISSING_TENSORS`, `CONVERT_SHAPE_MISMATCH`, `CONVERT_UNEXPECTED_TENSORS`.
  */
-export function validateCheckpoint(config: ClipSegGraphConfig, reader: Pick<CheckpointReader, 'list' | 'source'>): CheckpointSummary {
+export function validateCheckpoint(config: CLIPSegGraphConfig, reader: Pick<CheckpointReader, 'list' | 'source'>): CheckpointSummary {
   const problems = inspectCheckpoint(config, reader);
   const ignored = reader.list().filter((t) => isIgnoredTensor(t.name)).map((t) => t.name);
   if (problems.length === 0) return { parameters: expectedParameters(config).size, ignored };

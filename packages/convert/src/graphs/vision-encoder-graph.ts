@@ -7,7 +7,7 @@
 import type { ImageSize } from '@clipseg/core';
 import { activationName } from '@clipseg/core/bundle';
 import { GraphBuilder } from '../onnx/graph-builder.js';
-import type { ClipSegGraphConfig } from './clipseg-graph-config.js';
+import type { CLIPSegGraphConfig } from './clipseg-graph-config.js';
 import { deepestExtractLayer, positionGridSide } from './clipseg-graph-config.js';
 import { VISION_PREFIX } from './expected-parameters.js';
 import { graphGeometry } from './graph-contracts.js';
@@ -17,7 +17,7 @@ import { interpolatePositionEmbeddings } from './position-embeddings.js';
 import type { WeightStore } from './weight-store.js';
 
 /** The layer sizes of the vision tower. */
-export function visionLayerShape(config: ClipSegGraphConfig): LayerShape {
+export function visionLayerShape(config: CLIPSegGraphConfig): LayerShape {
   const v = config.vision_config;
   return { hidden: v.hidden_size, heads: v.num_attention_heads, eps: v.layer_norm_eps, activation: v.hidden_act };
 }
@@ -28,7 +28,7 @@ export function visionLayerShape(config: ClipSegGraphConfig): LayerShape {
  * layers 0 … max(extract_layers). Layers beyond are left to the image_projector. `activation_k` is the output of
  * layer `extract_layers[k]` (HF `hidden_states[extract_layers[k] + 1]`), before `post_layernorm`.
  */
-export function buildVisionEncoderGraph(config: ClipSegGraphConfig, weights: WeightStore, imageSize: ImageSize): GraphBuilder {
+export function buildVisionEncoderGraph(config: CLIPSegGraphConfig, weights: WeightStore, imageSize: ImageSize): GraphBuilder {
   const g = new GraphBuilder('vision_encoder');
   const ctx: LayerContext = { g, w: weights };
   const vision = config.vision_config;

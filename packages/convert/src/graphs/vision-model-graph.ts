@@ -6,7 +6,7 @@
  */
 import { hiddenStateName } from '@clipseg/core/bundle';
 import { GraphBuilder } from '../onnx/graph-builder.js';
-import type { ClipSegGraphConfig } from './clipseg-graph-config.js';
+import type { CLIPSegGraphConfig } from './clipseg-graph-config.js';
 import { VISION_PREFIX } from './expected-parameters.js';
 import type { LayerContext } from './layers.js';
 import { layerNorm, preNormLayer } from './layers.js';
@@ -23,7 +23,7 @@ import type { WeightStore } from './weight-store.js';
  * The caller computes `position_embeddings` for the grid with `interpolatePositionEmbeddings` (HF
  * `interpolate_pos_encoding`), or passes the checkpoint table itself at the checkpoint's size.
  */
-export function buildVisionModelGraph(config: ClipSegGraphConfig, weights: WeightStore): GraphBuilder {
+export function buildVisionModelGraph(config: CLIPSegGraphConfig, weights: WeightStore): GraphBuilder {
   const g = new GraphBuilder('vision_model');
   const ctx: LayerContext = { g, w: weights };
   const vision = config.vision_config;

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { ClipSegError } from '@clipseg/core';
+import { CLIPSegError } from '@clipseg/core';
 
 /** Stable codes of {@link ModelMergeError}. */
 export type ModelMergeErrorCode =
@@ -21,4 +21,4 @@ export type ModelMergeErrorCode =
   | 'MERGE_TOO_LARGE';
 
 /** Models that cannot be merged into one graph as asked. */
-export class ModelMergeError extends ClipSegError<ModelMergeErrorCode> {}
+export class ModelMergeError extends CLIPSegError<ModelMergeErrorCode> {}

@@ -7,7 +7,7 @@
  */
 import type { GraphContract, ImageSize } from '@clipseg/core';
 import { activationName } from '@clipseg/core/bundle';
-import type { ClipSegGraphConfig } from '../graphs/clipseg-graph-config.js';
+import type { CLIPSegGraphConfig } from '../graphs/clipseg-graph-config.js';
 import { graphGeometry } from '../graphs/graph-contracts.js';
 import { mergeModels } from './merge-models.js';
 
@@ -38,7 +38,7 @@ export interface BuildSingleModelOptions {
  * [batch, sequence] (accepted for HF compatibility; padding after end-of-text never reaches the pooled token, so
  * it is not read) → `logits` float32 [batch, H', W'].
  */
-export function singleModelContract(config: ClipSegGraphConfig, imageSize: ImageSize): GraphContract {
+export function singleModelContract(config: CLIPSegGraphConfig, imageSize: ImageSize): GraphContract {
   const { logitsHeight, logitsWidth } = graphGeometry(config, imageSize);
   return {
     name: 'model',
@@ -58,7 +58,7 @@ export function singleModelContract(config: ClipSegGraphConfig, imageSize: Image
  *
  * @throws `ModelMergeError` when the parts are not the bundle graphs this expects
  */
-export function buildSingleModel(parts: SingleModelParts, config: ClipSegGraphConfig, imageSize: ImageSize, options: BuildSingleModelOptions = {}): Uint8Array {
+export function buildSingleModel(parts: SingleModelParts, config: CLIPSegGraphConfig, imageSize: ImageSize, options: BuildSingleModelOptions = {}): Uint8Array {
   const contract = singleModelContract(config, imageSize);
   const activations = Object.fromEntries(config.extract_layers.map((_, k) => [activationName(k), activationName(k)]));
   return mergeModels(

@@ -1,4 +1,4 @@
-import { ClipSegError } from '@clipseg/core';
+import { CLIPSegError } from '@clipseg/core';
 
 /**
  * Stable codes of {@link TorchCheckpointError}. Catch by code, never by message.
@@ -113,7 +113,7 @@ const ADVICE: Readonly<Record<TorchCheckpointErrorCode, string>> = {
  * cannot be served. Messages say what is wrong, that nothing from the file
  * was executed (this reader never executes anything) and what to do.
  */
-export class TorchCheckpointError extends ClipSegError<TorchCheckpointErrorCode> {}
+export class TorchCheckpointError extends CLIPSegError<TorchCheckpointErrorCode> {}
 
 /**
  * Builds a {@link TorchCheckpointError} whose message is `problem`, the

@@ -1,4 +1,4 @@
-import { ClipSegError } from '../errors.js';
+import { CLIPSegError } from '../errors.js';
 
 /** Error codes raised by backends and sessions. */
 export type BackendErrorCode =
@@ -14,4 +14,4 @@ export type BackendErrorCode =
   | 'BACKEND_RUN_FAILED';
 
 /** A backend could not be started, or a session refused or failed a run. */
-export class BackendError extends ClipSegError<BackendErrorCode> {}
+export class BackendError extends CLIPSegError<BackendErrorCode> {}

@@ -1,4 +1,4 @@
-import { isClipSegError } from '../errors.js';
+import { isCLIPSegError } from '../errors.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { isTensor } from '../tensor/tensor.js';
 import { checkTensor, type DimBindings } from '../tensor/tensor-spec.js';
@@ -45,7 +45,7 @@ export function validateRun(
     try {
       checkTensor(spec, tensor, bindings);
     } catch (error) {
-      if (isClipSegError(error)) {
+      if (isCLIPSegError(error)) {
         throw new BackendError('BACKEND_INPUT_MISMATCH', error.message, { cause: error, details: error.details ? { ...error.details } : undefined });
       }
       throw error;

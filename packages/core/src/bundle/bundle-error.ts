@@ -1,4 +1,4 @@
-import { ClipSegError } from '../errors.js';
+import { CLIPSegError } from '../errors.js';
 
 /** Error codes raised while reading or checking a bundle. */
 export type BundleErrorCode =
@@ -10,4 +10,4 @@ export type BundleErrorCode =
   | 'BUNDLE_INTEGRITY';
 
 /** A bundle is missing, malformed, corrupt, or from a newer format version. */
-export class BundleError extends ClipSegError<BundleErrorCode> {}
+export class BundleError extends CLIPSegError<BundleErrorCode> {}

@@ -1,4 +1,4 @@
-import { ClipSegError } from '../errors.js';
+import { CLIPSegError } from '../errors.js';
 
 /**
  * Stable codes of {@link ConfigError}.
@@ -42,7 +42,7 @@ export interface ConfigProblem {
  * `code` and `path` are those of the first problem found; `problems` (also `details.problems`) lists every
  * problem found in one pass, in field order.
  */
-export class ConfigError extends ClipSegError<ConfigErrorCode> {
+export class ConfigError extends CLIPSegError<ConfigErrorCode> {
   /** Dotted path of the first offending field (`''` for the whole document). */
   readonly path: string;
   /** Every problem found, the first one being the one this error's `code` and message describe. */

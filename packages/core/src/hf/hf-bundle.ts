@@ -6,7 +6,7 @@ import { POSITION_EMBEDDINGS_TENSOR, type AnyBundleGraphName } from '../bundle/g
 import { openBundle, type OpenedBundle } from '../bundle/open-bundle.js';
 import type { CLIPSegConfig } from '../config/clipseg-config.js';
 import type { ViTImageProcessorConfig } from '../config/preprocessor-config.js';
-import { isClipSegError } from '../errors.js';
+import { isCLIPSegError } from '../errors.js';
 import { bytesSource } from '../io/byte-source.js';
 import type { FileSet } from '../loading/file-set.js';
 import { openSafetensors } from '../safetensors/reader.js';
@@ -139,7 +139,7 @@ export class HFBundle {
       return outputs;
     } catch (error) {
       if (this.#disposed) throw disposedError(error);
-      if (isClipSegError(error, 'BACKEND_ABORTED') || signal?.aborted) throw new HFModelError('HF_ABORTED', `The ${graph} run was aborted.`, { cause: error });
+      if (isCLIPSegError(error, 'BACKEND_ABORTED') || signal?.aborted) throw new HFModelError('HF_ABORTED', `The ${graph} run was aborted.`, { cause: error });
       throw error;
     }
   }

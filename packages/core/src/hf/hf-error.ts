@@ -1,4 +1,4 @@
-import { ClipSegError } from '../errors.js';
+import { CLIPSegError } from '../errors.js';
 
 /**
  * Error codes raised by the HF model classes ({@link CLIPSegProcessor}, {@link CLIPSegModel},
@@ -46,4 +46,4 @@ export type HFModelErrorCode =
   | 'HF_ABORTED';
 
 /** An HF model class refused its inputs, needs a graph the bundle lacks, was disposed or aborted. */
-export class HFModelError extends ClipSegError<HFModelErrorCode> {}
+export class HFModelError extends CLIPSegError<HFModelErrorCode> {}

@@ -1,4 +1,4 @@
-import { ClipSegError } from '../errors.js';
+import { CLIPSegError } from '../errors.js';
 
 /**
  * Error codes of Hugging Face Hub access.
@@ -31,7 +31,7 @@ export type HubErrorCode =
   | 'HUB_LOCKED';
 
 /** A Hub request failed, a repo is unusable, or a download did not match its checksum. */
-export class HubError extends ClipSegError<HubErrorCode> {}
+export class HubError extends CLIPSegError<HubErrorCode> {}
 
 /**
  * The messages along an error's `cause` chain, joined with `: ` (`fetch failed: redirect count exceeded`), so a

@@ -1,4 +1,4 @@
-import { ClipSegError } from '../errors.js';
+import { CLIPSegError } from '../errors.js';
 
 /**
  * Stable codes of {@link IoError}.
@@ -29,4 +29,4 @@ export type IoErrorCode =
   | 'IO_UNSAFE_PATH';
 
 /** A byte source or sink failed: bad range, used after close, or the platform I/O failed (see `cause`). */
-export class IoError extends ClipSegError<IoErrorCode> {}
+export class IoError extends CLIPSegError<IoErrorCode> {}

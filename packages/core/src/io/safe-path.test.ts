@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { isClipSegError } from '../errors.js';
+import { isCLIPSegError } from '../errors.js';
 import { checkPathSegment, checkRelativePath, isCommitHash } from './safe-path.js';
 
 const refused = (fn: () => unknown) => {
   try {
     fn();
   } catch (error) {
-    return isClipSegError(error, 'IO_UNSAFE_PATH');
+    return isCLIPSegError(error, 'IO_UNSAFE_PATH');
   }
   return false;
 };

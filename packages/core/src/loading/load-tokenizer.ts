@@ -1,4 +1,4 @@
-import { ClipSegError } from '../errors.js';
+import { CLIPSegError } from '../errors.js';
 import { CLIPTokenizer, type CLIPTokenizerOptions } from '../tokenizer/clip-tokenizer.js';
 import { readText, type FileSet } from './file-set.js';
 
@@ -6,7 +6,7 @@ import { readText, type FileSet } from './file-set.js';
 export type TokenizerFilesErrorCode = 'TOKENIZER_FILES_MISSING' | 'TOKENIZER_CONFIG_INVALID';
 
 /** A checkpoint or bundle folder lacks usable tokenizer files. */
-export class TokenizerFilesError extends ClipSegError<TokenizerFilesErrorCode> {}
+export class TokenizerFilesError extends CLIPSegError<TokenizerFilesErrorCode> {}
 
 /** Tokenizer settings read from a checkpoint's `tokenizer_config.json`, where present. */
 interface TokenizerConfigHints {

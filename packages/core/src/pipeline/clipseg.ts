@@ -4,7 +4,7 @@ import type { BundleManifest } from '../bundle/bundle-manifest.js';
 import { activationName, DECODER_CONDITION, DECODER_OUTPUT, PROJECTOR_INPUT, PROJECTOR_OUTPUT, projectorActivationIndex, VISION_INPUT, type BundleGraphName } from '../bundle/graph-names.js';
 import type { CLIPSegConfig } from '../config/clipseg-config.js';
 import type { ImageSize, ViTImageProcessorConfig } from '../config/preprocessor-config.js';
-import { isClipSegError } from '../errors.js';
+import { isCLIPSegError } from '../errors.js';
 import type { FileSet } from '../loading/file-set.js';
 import { createTensor, type Tensor } from '../tensor/tensor.js';
 import type { CLIPTokenizer } from '../tokenizer/clip-tokenizer.js';
@@ -309,7 +309,7 @@ export class CLIPSeg<I = never, M = I> {
       outputs = await session.run(feeds, fetches, signal === undefined ? undefined : { signal });
     } catch (error) {
       if (this.#owner.disposed) throw this.#disposedError(error);
-      if (isClipSegError(error, 'BACKEND_ABORTED') || signal?.aborted) {
+      if (isCLIPSegError(error, 'BACKEND_ABORTED') || signal?.aborted) {
         throw new PipelineError('PIPELINE_ABORTED', `The ${graph} run was aborted.`, { cause: error });
       }
       throw error;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isClipSegError } from '../errors.js';
+import { isCLIPSegError } from '../errors.js';
 import { MAX_MIX_WEIGHT, parsePrompts } from './prompt.js';
 
 function codeOf(run: () => unknown): string | undefined {
@@ -7,7 +7,7 @@ function codeOf(run: () => unknown): string | undefined {
     run();
     return undefined;
   } catch (error) {
-    return isClipSegError(error) ? `${error.code}: ${error.message}` : 'untyped';
+    return isCLIPSegError(error) ? `${error.code}: ${error.message}` : 'untyped';
   }
 }
 

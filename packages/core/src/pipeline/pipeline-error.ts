@@ -1,4 +1,4 @@
-import { ClipSegError } from '../errors.js';
+import { CLIPSegError } from '../errors.js';
 
 /**
  * Error codes raised by the CLIPSeg pipeline ({@link CLIPSeg}):
@@ -41,4 +41,4 @@ export type PipelineErrorCode =
   | 'PIPELINE_OUTPUT_INVALID';
 
 /** The CLIPSeg pipeline refused a call, was disposed or aborted, or found the bundle inconsistent. */
-export class PipelineError extends ClipSegError<PipelineErrorCode> {}
+export class PipelineError extends CLIPSegError<PipelineErrorCode> {}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isClipSegError } from '../errors.js';
+import { isCLIPSegError } from '../errors.js';
 import { bytesSource } from '../io/byte-source.js';
 import type { ByteSource } from '../io/byte-source.js';
 import { readSafetensorsHeader, SAFETENSORS_DEFAULT_MAX_HEADER_BYTES } from './header.js';
@@ -143,10 +143,10 @@ describe('safetensors header: each corruption has its typed error', () => {
     expect(await codeOf(valid)).toBe('OK');
   });
 
-  it('errors are ClipSegErrors that name the tensor and the field', async () => {
+  it('errors are CLIPSegErrors that name the tensor and the field', async () => {
     const error = await readSafetensorsHeader(bytesSource(file({ 'layer.3.bias': f32([-1], 0, 0) }))).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SafetensorsError);
-    expect(isClipSegError(error, 'SAFETENSORS_SHAPE_INVALID')).toBe(true);
+    expect(isCLIPSegError(error, 'SAFETENSORS_SHAPE_INVALID')).toBe(true);
     expect((error as SafetensorsError).message).toContain('"layer.3.bias"');
     expect((error as SafetensorsError).message).toContain('shape[0]');
     expect((error as SafetensorsError).details).toMatchObject({ tensor: 'layer.3.bias', field: 'shape' });

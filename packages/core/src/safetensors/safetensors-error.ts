@@ -1,4 +1,4 @@
-import { ClipSegError } from '../errors.js';
+import { CLIPSegError } from '../errors.js';
 
 /**
  * Stable codes of {@link SafetensorsError}. Catch by code, never by message.
@@ -48,4 +48,4 @@ export type SafetensorsErrorCode =
   | 'SAFETENSORS_INPUT_INVALID';
 
 /** A safetensors file is malformed, or a read or write request cannot be served. */
-export class SafetensorsError extends ClipSegError<SafetensorsErrorCode> {}
+export class SafetensorsError extends CLIPSegError<SafetensorsErrorCode> {}

@@ -1,4 +1,4 @@
-import { ClipSegError } from '../errors.js';
+import { CLIPSegError } from '../errors.js';
 
 /** Element types a {@link Tensor} can hold; names match onnxruntime-common. */
 export type TensorDType = 'float32' | 'float16' | 'int64' | 'int32' | 'int8' | 'uint8' | 'bool';
@@ -34,7 +34,7 @@ export interface Tensor<T extends TensorDType = TensorDType> {
 export type TensorErrorCode = 'TENSOR_INVALID' | 'TENSOR_MISMATCH' | 'TENSOR_MISSING' | 'TENSOR_UNEXPECTED';
 
 /** A tensor is malformed or does not match its {@link TensorSpec}. */
-export class TensorError extends ClipSegError<TensorErrorCode> {}
+export class TensorError extends CLIPSegError<TensorErrorCode> {}
 
 /** The typed-array constructor that stores each {@link TensorDType}. */
 export const TENSOR_ARRAY_TYPES = {

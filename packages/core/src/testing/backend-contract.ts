@@ -1,5 +1,5 @@
 import type { Backend, ModelSource, Session } from '../backend/backend.js';
-import { isClipSegError } from '../errors.js';
+import { isCLIPSegError } from '../errors.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { createTensor } from '../tensor/tensor.js';
 import { CONTRACT_BIAS, CONTRACT_SCALE, contractFixtureModel } from './contract-fixture.js';
@@ -41,7 +41,7 @@ async function rejectsWith(promise: Promise<unknown>, code: string, what: string
   try {
     await promise;
   } catch (error) {
-    assert(isClipSegError(error, code), `${what}: expected an error with code ${code}, got ${String((error as { code?: unknown })?.code ?? error)}`);
+    assert(isCLIPSegError(error, code), `${what}: expected an error with code ${code}, got ${String((error as { code?: unknown })?.code ?? error)}`);
     return;
   }
   throw new ContractViolation(`${what}: expected a rejection with code ${code}, but it resolved`);

@@ -1,7 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { byteTokens, clipTokenizerJson, mergeLines, tinyId, tinyVocab } from '../../test/fixtures/tokenizer/tiny-vocab.js';
-import { isClipSegError } from '../errors.js';
+import { isCLIPSegError } from '../errors.js';
 import { batchEncodingToTensors } from './batch-encoding.js';
 import { CLIPTokenizer } from './clip-tokenizer.js';
 import { TokenizerError } from './tokenizer-error.js';
@@ -22,7 +22,7 @@ function codeOf(fn: () => unknown): string | undefined {
     fn();
   } catch (error) {
     expect(error).toBeInstanceOf(TokenizerError);
-    expect(isClipSegError(error)).toBe(true);
+    expect(isCLIPSegError(error)).toBe(true);
     return (error as TokenizerError).code;
   }
   return undefined;

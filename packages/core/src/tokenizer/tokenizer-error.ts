@@ -1,4 +1,4 @@
-import { ClipSegError } from '../errors.js';
+import { CLIPSegError } from '../errors.js';
 
 /**
  * Error codes of the CLIP tokenizer.
@@ -25,4 +25,4 @@ export type TokenizerErrorCode =
   | 'TOKENIZER_UNSUPPORTED';
 
 /** The CLIP tokenizer files or a call's arguments are unusable; `code` says which. */
-export class TokenizerError extends ClipSegError<TokenizerErrorCode> {}
+export class TokenizerError extends CLIPSegError<TokenizerErrorCode> {}

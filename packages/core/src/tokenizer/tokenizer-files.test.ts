@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { clipTokenizerJson, mergeLines, tinyVocab } from '../../test/fixtures/tokenizer/tiny-vocab.js';
-import { ClipSegError } from '../errors.js';
+import { CLIPSegError } from '../errors.js';
 import { CLIPTokenizer } from './clip-tokenizer.js';
 import { TokenizerError } from './tokenizer-error.js';
 import type { TokenizerErrorCode } from './tokenizer-error.js';
@@ -17,7 +17,7 @@ function expectCode(fn: () => unknown, code: TokenizerErrorCode, message?: RegEx
     caught = error;
   }
   expect(caught).toBeInstanceOf(TokenizerError);
-  expect(caught).toBeInstanceOf(ClipSegError);
+  expect(caught).toBeInstanceOf(CLIPSegError);
   expect((caught as TokenizerError).code).toBe(code);
   expect((caught as TokenizerError).name).toBe('TokenizerError');
   if (message) expect((caught as Error).message).toMatch(message);

@@ -2,7 +2,7 @@ import { CLIPSeg, memoryFileSet } from '@clipseg/core';
 import { createFakeBackend, createFakeBundle } from '@clipseg/core/testing';
 import { rasterImageAdapter, type PromptMask, type RasterImage } from '@clipseg/processor';
 import { afterEach, describe, expect, it } from 'vitest';
-import { defineElements, mountClipsegEditor, type ClipsegEditor, type RunSummary, type WorkflowServices } from '../index.js';
+import { defineElements, mountCLIPSegEditor, type CLIPSegEditor, type RunSummary, type WorkflowServices } from '../index.js';
 
 function gradient(width: number, height: number): RasterImage {
   const data = new Uint8Array(width * height * 3);
@@ -33,7 +33,7 @@ async function services(): Promise<{ services: WorkflowServices; seg: CLIPSeg<Ra
   };
 }
 
-let ui: ClipsegEditor | undefined;
+let ui: CLIPSegEditor | undefined;
 afterEach(() => {
   ui?.destroy();
   ui = undefined;
@@ -55,7 +55,7 @@ describe('the node editor in Chromium', () => {
     document.body.append(container);
     const { services: s, seg } = await services();
     const summaries: RunSummary[] = [];
-    ui = await mountClipsegEditor(container, { services: s, debounceMs: 10, onRunSettled: (summary) => summaries.push(summary) });
+    ui = await mountCLIPSegEditor(container, { services: s, debounceMs: 10, onRunSettled: (summary) => summaries.push(summary) });
     const { plugin } = ui;
 
     const image = await plugin.addNode('image', { position: { x: 0, y: 0 }, controls: { source: 'test:scene' } });
@@ -116,7 +116,7 @@ describe('the node editor in Chromium', () => {
     container.style.cssText = 'position: relative; width: 800px; height: 600px;';
     document.body.append(container);
     const { services: s } = await services();
-    ui = await mountClipsegEditor(container, { services: s, live: false, minimap: false });
+    ui = await mountCLIPSegEditor(container, { services: s, live: false, minimap: false });
     const text = await ui.plugin.addNode('text-prompt', { controls: { text: 'a dog' } });
     const saved = ui.toWorkflow({ name: 'one' });
     expect(saved.nodes).toEqual([{ id: text.id, type: 'text-prompt', position: { x: 0, y: 0 }, controls: { text: 'a dog' } }]);

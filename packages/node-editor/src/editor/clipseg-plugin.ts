@@ -13,10 +13,10 @@ import { validateWorkflow, type WorkflowValidation } from '../engine/validate-wo
 import { WORKFLOW_FORMAT, WORKFLOW_VERSION, type Workflow, type WorkflowPosition } from '../engine/workflow.js';
 import { WorkflowExecutor, type WorkflowServices } from '../engine/workflow-executor.js';
 import type { WorkflowRun } from '../engine/workflow-run.js';
-import { ClipsegReteNode, ClipsegSocket, type ClipsegFieldControl } from './rete-node.js';
+import { CLIPSegReteNode, CLIPSegSocket, type CLIPSegFieldControl } from './rete-node.js';
 
 /** Rete schemes of an editor holding only our nodes. */
-export type ClipsegSchemes = GetSchemes<ClipsegReteNode, ClassicPreset.Connection<ClassicPreset.Node, ClassicPreset.Node>>;
+export type CLIPSegSchemes = GetSchemes<CLIPSegReteNode, ClassicPreset.Connection<ClassicPreset.Node, ClassicPreset.Node>>;
 
 /** The undo/redo surface the plugin records control changes into (rete-history-plugin's `HistoryPlugin` fits). */
 export interface HistoryLike {
@@ -26,23 +26,23 @@ export interface HistoryLike {
   separate?(): void;
 }
 
-/** Options of {@link ClipsegPlugin}. */
-export interface ClipsegPluginOptions {
+/** Options of {@link CLIPSegPlugin}. */
+export interface CLIPSegPluginOptions {
   /** Pipelines and images: the host's runtime (runtime-web in browsers). */
   readonly services: WorkflowServices;
   /** The node types; default `createDefaultRegistry()`. */
   readonly registry?: NodeRegistry;
   /** Quiet time after the last change before a live re-run, in ms; default 300. */
   readonly debounceMs?: number;
-  /** Re-run on every change (default true); with false, call {@link ClipsegPlugin.run}. */
+  /** Re-run on every change (default true); with false, call {@link CLIPSegPlugin.run}. */
   readonly live?: boolean;
   /** Told why a connection was refused. */
   readonly onConnectionRefused?: (error: NodeEditorError) => void;
-  /** Told when a run (live or {@link ClipsegPlugin.run}) settles: how long it took, whether a newer run replaced it, and each node's last status. */
+  /** Told when a run (live or {@link CLIPSegPlugin.run}) settles: how long it took, whether a newer run replaced it, and each node's last status. */
   readonly onRunSettled?: (summary: RunSummary) => void;
 }
 
-/** What {@link ClipsegPluginOptions.onRunSettled} receives. */
+/** What {@link CLIPSegPluginOptions.onRunSettled} receives. */
 export interface RunSummary {
   /** Wall time from the start of the run until every node settled, in ms. */
   readonly durationMs: number;
@@ -61,14 +61,14 @@ type AnyNode = BaseSchemes['Node'];
  * with the engine's `reset()` — its pending fetches end in `Cancelled` — and its statuses and previews are never
  * shown), and loads/saves workflows. Nodes of the host pass through untouched.
  */
-export class ClipsegPlugin extends Scope<never, [Area2D<BaseSchemes>, Root<BaseSchemes>]> {
+export class CLIPSegPlugin extends Scope<never, [Area2D<BaseSchemes>, Root<BaseSchemes>]> {
   /** The node types. */
   readonly registry: NodeRegistry;
   /** Runs the nodes (its memo keeps unchanged results between live runs). */
   readonly executor: WorkflowExecutor;
   /** rete-engine's dataflow engine, used on the editor. */
   readonly engine = new DataflowEngine<DataflowEngineScheme>((node) =>
-    node instanceof ClipsegReteNode ? { inputs: () => Object.keys(node.inputs), outputs: () => Object.keys(node.outputs) } : { inputs: () => [], outputs: () => [] },
+    node instanceof CLIPSegReteNode ? { inputs: () => Object.keys(node.inputs), outputs: () => Object.keys(node.outputs) } : { inputs: () => [], outputs: () => [] },
   );
   /** Bundle names for CLIPSeg nodes. */
   readonly bundles: readonly string[];
@@ -77,15 +77,15 @@ export class ClipsegPlugin extends Scope<never, [Area2D<BaseSchemes>, Root<BaseS
   #history: HistoryLike | undefined;
   readonly #debounceMs: number;
   readonly #live: boolean;
-  readonly #onRefused: ClipsegPluginOptions['onConnectionRefused'];
-  readonly #onRunSettled: ClipsegPluginOptions['onRunSettled'];
+  readonly #onRefused: CLIPSegPluginOptions['onConnectionRefused'];
+  readonly #onRunSettled: CLIPSegPluginOptions['onRunSettled'];
   #timer: ReturnType<typeof setTimeout> | undefined;
   #current: WorkflowRun | undefined;
   #running: Promise<void> = Promise.resolve();
   #loading = false;
 
   /** @param options - services, registry, debounce */
-  constructor(options: ClipsegPluginOptions) {
+  constructor(options: CLIPSegPluginOptions) {
     super('clipseg');
     this.registry = options.registry ?? createDefaultRegistry();
     this.executor = new WorkflowExecutor({ registry: this.registry, services: options.services });
@@ -98,13 +98,13 @@ export class ClipsegPlugin extends Scope<never, [Area2D<BaseSchemes>, Root<BaseS
 
   /** The editor (after `area.use(plugin)`). */
   get editor(): NodeEditor<BaseSchemes> {
-    if (this.#editor === undefined) throw new Error('ClipsegPlugin is not attached: call area.use(plugin).');
+    if (this.#editor === undefined) throw new Error('CLIPSegPlugin is not attached: call area.use(plugin).');
     return this.#editor;
   }
 
   /** The area (after `area.use(plugin)`). */
   get area(): BaseAreaPlugin<BaseSchemes, unknown> {
-    if (this.#area === undefined) throw new Error('ClipsegPlugin is not attached: call area.use(plugin).');
+    if (this.#area === undefined) throw new Error('CLIPSegPlugin is not attached: call area.use(plugin).');
     return this.#area;
   }
 
@@ -123,11 +123,11 @@ export class ClipsegPlugin extends Scope<never, [Area2D<BaseSchemes>, Root<BaseS
           return undefined;
         }
         case 'nodecreated':
-          if (context.data instanceof ClipsegReteNode) context.data.attachEvaluator((node, inputs) => this.#evaluate(node, inputs));
+          if (context.data instanceof CLIPSegReteNode) context.data.attachEvaluator((node, inputs) => this.#evaluate(node, inputs));
           this.schedule();
           break;
         case 'noderemoved':
-          if (context.data instanceof ClipsegReteNode) {
+          if (context.data instanceof CLIPSegReteNode) {
             context.data.attachEvaluator(undefined);
             this.executor.invalidate(context.data.id);
           }
@@ -148,15 +148,15 @@ export class ClipsegPlugin extends Scope<never, [Area2D<BaseSchemes>, Root<BaseS
   }
 
   /** A new node of a registered type (not yet added to the editor). */
-  createNode(type: string, controls: ControlValues = {}): ClipsegReteNode {
+  createNode(type: string, controls: ControlValues = {}): CLIPSegReteNode {
     const definition = this.registry.get(type);
-    const node = new ClipsegReteNode(definition, controls, (n, control, previous) => this.#controlChanged(n, control, previous), this.bundles);
+    const node = new CLIPSegReteNode(definition, controls, (n, control, previous) => this.#controlChanged(n, control, previous), this.bundles);
     node.clone = () => this.createNode(type, node.controlValues());
     return node;
   }
 
   /** Creates a node, adds it to the editor and moves it to `position`. */
-  async addNode(type: string, options: { position?: WorkflowPosition; controls?: ControlValues; id?: string } = {}): Promise<ClipsegReteNode> {
+  async addNode(type: string, options: { position?: WorkflowPosition; controls?: ControlValues; id?: string } = {}): Promise<CLIPSegReteNode> {
     const node = this.createNode(type, options.controls);
     if (options.id !== undefined) node.id = options.id;
     await this.editor.addNode(node);
@@ -169,7 +169,7 @@ export class ClipsegPlugin extends Scope<never, [Area2D<BaseSchemes>, Root<BaseS
    *
    * @throws {@link NodeEditorError} `WORKFLOW_CONNECTION_REFUSED` when the connection is refused
    */
-  async connect(source: ClipsegReteNode, sourceOutput: string, target: ClipsegReteNode, targetInput: string): Promise<void> {
+  async connect(source: CLIPSegReteNode, sourceOutput: string, target: CLIPSegReteNode, targetInput: string): Promise<void> {
     const refused = this.#refusal({ id: '', source: source.id, sourceOutput, target: target.id, targetInput });
     if (refused !== undefined) throw refused;
     const ok = await this.editor.addConnection(new ClassicPreset.Connection(source, sourceOutput as never, target, targetInput as never) as never);
@@ -177,8 +177,8 @@ export class ClipsegPlugin extends Scope<never, [Area2D<BaseSchemes>, Root<BaseS
   }
 
   /** Our nodes in the editor. */
-  nodes(): ClipsegReteNode[] {
-    return this.editor.getNodes().filter((n: AnyNode): n is ClipsegReteNode => n instanceof ClipsegReteNode);
+  nodes(): CLIPSegReteNode[] {
+    return this.editor.getNodes().filter((n: AnyNode): n is CLIPSegReteNode => n instanceof CLIPSegReteNode);
   }
 
   /** Schedules a live re-run after the debounce (no-op when `live` is off or while loading). */
@@ -268,7 +268,7 @@ export class ClipsegPlugin extends Scope<never, [Area2D<BaseSchemes>, Root<BaseS
       }
       for (const node of this.nodes()) await this.editor.removeNode(node.id);
       this.executor.invalidate();
-      const added = new Map<string, ClipsegReteNode>();
+      const added = new Map<string, CLIPSegReteNode>();
       for (const n of result.workflow.nodes) added.set(n.id, await this.addNode(n.type, { id: n.id, controls: n.controls, ...(n.position ? { position: n.position } : {}) }));
       for (const c of result.workflow.connections) await this.connect(added.get(c.source)!, c.sourceOutput, added.get(c.target)!, c.targetInput);
     } finally {
@@ -290,12 +290,12 @@ export class ClipsegPlugin extends Scope<never, [Area2D<BaseSchemes>, Root<BaseS
     const editor = this.editor;
     const source = editor.getNode(c.source);
     const target = editor.getNode(c.target);
-    const ours = source instanceof ClipsegReteNode || target instanceof ClipsegReteNode;
+    const ours = source instanceof CLIPSegReteNode || target instanceof CLIPSegReteNode;
     if (!ours) return undefined;
-    const out = (source as ClipsegReteNode | undefined)?.outputs?.[c.sourceOutput]?.socket;
-    const into = (target as ClipsegReteNode | undefined)?.inputs?.[c.targetInput]?.socket;
+    const out = (source as CLIPSegReteNode | undefined)?.outputs?.[c.sourceOutput]?.socket;
+    const into = (target as CLIPSegReteNode | undefined)?.inputs?.[c.targetInput]?.socket;
     const what = `${c.source}.${c.sourceOutput} → ${c.target}.${c.targetInput}`;
-    if (!(out instanceof ClipsegSocket) || !(into instanceof ClipsegSocket)) {
+    if (!(out instanceof CLIPSegSocket) || !(into instanceof CLIPSegSocket)) {
       return new NodeEditorError('WORKFLOW_CONNECTION_REFUSED', `${what}: CLIPSeg sockets connect only to CLIPSeg sockets.`);
     }
     if (!canConnect(out.type, into.type)) return new NodeEditorError('WORKFLOW_CONNECTION_REFUSED', `${what}: a ${out.type} output cannot feed a ${into.type} input.`, { details: { from: out.type, to: into.type } });
@@ -318,7 +318,7 @@ export class ClipsegPlugin extends Scope<never, [Area2D<BaseSchemes>, Root<BaseS
     return false;
   }
 
-  async #evaluate(node: ClipsegReteNode, inputs: NodeInputs): Promise<Record<string, unknown>> {
+  async #evaluate(node: CLIPSegReteNode, inputs: NodeInputs): Promise<Record<string, unknown>> {
     const run = this.#current;
     if (run === undefined || run.cancelled) throw new Cancelled();
     const result = await this.executor.evaluate(node.toWorkflowNode(), inputs, run);
@@ -328,10 +328,10 @@ export class ClipsegPlugin extends Scope<never, [Area2D<BaseSchemes>, Root<BaseS
   #show(run: WorkflowRun, id: string, status: NodeStatus): void {
     if (run !== this.#current) return;
     const node = this.editor.getNode(id);
-    if (node instanceof ClipsegReteNode) node.statusControl.set(status, status.state === 'done' ? run.results.get(id) : undefined);
+    if (node instanceof CLIPSegReteNode) node.statusControl.set(status, status.state === 'done' ? run.results.get(id) : undefined);
   }
 
-  #controlChanged(_node: ClipsegReteNode, control: ClipsegFieldControl, previous: ControlValue): void {
+  #controlChanged(_node: CLIPSegReteNode, control: CLIPSegFieldControl, previous: ControlValue): void {
     const next = control.value;
     // A control edit is one user action: never merged with what came just before or after it.
     this.#history?.separate?.();

@@ -1,5 +1,5 @@
 import { html, type TemplateResult } from 'lit';
-import { ClipsegFieldControl, ClipsegStatusControl } from './rete-node.js';
+import { CLIPSegFieldControl, CLIPSegStatusControl } from './rete-node.js';
 
 /** The `control` customization of `@retejs/lit-plugin`'s classic preset. */
 export type ControlCustomizer = (data: { payload: unknown }) => () => TemplateResult | null;
@@ -18,8 +18,8 @@ export function clipsegCustomize(base: { control?: ControlCustomizer } = {}): { 
   return {
     control(data) {
       const control = data.payload;
-      if (control instanceof ClipsegFieldControl) return () => html`<clipseg-control-field .control=${control}></clipseg-control-field>`;
-      if (control instanceof ClipsegStatusControl) return () => html`<clipseg-node-status .control=${control}></clipseg-node-status>`;
+      if (control instanceof CLIPSegFieldControl) return () => html`<clipseg-control-field .control=${control}></clipseg-control-field>`;
+      if (control instanceof CLIPSegStatusControl) return () => html`<clipseg-node-status .control=${control}></clipseg-node-status>`;
       return base.control?.(data) ?? (() => html`<rete-control .data=${control}></rete-control>`);
     },
   };

@@ -9,14 +9,14 @@ import type { WorkflowMigration } from '../engine/migrations.js';
 import type { WorkflowValidation } from '../engine/validate-workflow.js';
 import type { Workflow } from '../engine/workflow.js';
 import { copyNodes, pasteNodes, type ClipboardContent } from './clipboard.js';
-import { ClipsegPlugin, type ClipsegPluginOptions, type ClipsegSchemes } from './clipseg-plugin.js';
+import { CLIPSegPlugin, type CLIPSegPluginOptions, type CLIPSegSchemes } from './clipseg-plugin.js';
 import { clipsegMenuItems } from './context-menu-items.js';
 import { bindShortcuts } from './keyboard-shortcuts.js';
 import { clipsegCustomize } from './lit-customize.js';
-import type { ClipsegReteNode } from './rete-node.js';
+import type { CLIPSegReteNode } from './rete-node.js';
 
-/** Options of {@link mountClipsegEditor}. */
-export interface MountClipsegEditorOptions extends ClipsegPluginOptions {
+/** Options of {@link mountCLIPSegEditor}. */
+export interface MountCLIPSegEditorOptions extends CLIPSegPluginOptions {
   /** Show the minimap (default true). */
   readonly minimap?: boolean;
   /** Keyboard shortcuts: Delete, Ctrl/⌘+C/V/Z/Y, Ctrl/⌘+Shift+Z, F (default true). */
@@ -24,15 +24,15 @@ export interface MountClipsegEditorOptions extends ClipsegPluginOptions {
 }
 
 /** A mounted standalone editor. */
-export interface ClipsegEditor {
+export interface CLIPSegEditor {
   /** The Rete editor. */
-  readonly editor: NodeEditor<ClipsegSchemes>;
+  readonly editor: NodeEditor<CLIPSegSchemes>;
   /** The area (canvas). */
-  readonly area: AreaPlugin<ClipsegSchemes, never>;
+  readonly area: AreaPlugin<CLIPSegSchemes, never>;
   /** Our plugin: nodes, runs, workflows. */
-  readonly plugin: ClipsegPlugin;
+  readonly plugin: CLIPSegPlugin;
   /** rete-history-plugin (undo/redo of nodes, connections, moves and control changes). */
-  readonly history: HistoryPlugin<ClipsegSchemes>;
+  readonly history: HistoryPlugin<CLIPSegSchemes>;
   /** Undoes the last change. */
   undo(): Promise<void>;
   /** Redoes the last undone change. */
@@ -40,14 +40,14 @@ export interface ClipsegEditor {
   /** Zooms to show every node. */
   fit(): Promise<void>;
   /** The selected nodes. */
-  selected(): ClipsegReteNode[];
+  selected(): CLIPSegReteNode[];
   /** Deletes the selected nodes (and their connections). */
   deleteSelected(): Promise<void>;
   /** Copies the selected nodes to this editor's clipboard. */
   copySelected(): void;
   /** Pastes the clipboard, offset from the originals. */
-  paste(): Promise<ClipsegReteNode[]>;
-  /** The graph as a workflow (see {@link ClipsegPlugin.toWorkflow}). */
+  paste(): Promise<CLIPSegReteNode[]>;
+  /** The graph as a workflow (see {@link CLIPSegPlugin.toWorkflow}). */
   toWorkflow(meta?: { name?: string; metadata?: Record<string, unknown> }): Workflow;
   /** Validates, then (only when valid) replaces the graph and clears the undo history; returns every problem otherwise. */
   loadWorkflow(input: unknown, options?: { migrations?: readonly WorkflowMigration[] }): Promise<WorkflowValidation>;
@@ -58,25 +58,25 @@ export interface ClipsegEditor {
 /**
  * Mounts a standalone editor into `container`: Rete's editor and area, connections, the lit renderer with our
  * controls and previews, a context menu (add nodes by category; delete/clone a node), a minimap, undo/redo,
- * selection and keyboard shortcuts, and the {@link ClipsegPlugin} running the graph live on `options.services`.
+ * selection and keyboard shortcuts, and the {@link CLIPSegPlugin} running the graph live on `options.services`.
  * Calls {@link defineElements} first.
  *
  * @example
  * ```ts
- * const ui = await mountClipsegEditor(document.querySelector('#editor')!, { services });
+ * const ui = await mountCLIPSegEditor(document.querySelector('#editor')!, { services });
  * const image = await ui.plugin.addNode('image', { position: { x: 0, y: 0 } });
  * ```
  */
-export async function mountClipsegEditor(container: HTMLElement, options: MountClipsegEditorOptions): Promise<ClipsegEditor> {
+export async function mountCLIPSegEditor(container: HTMLElement, options: MountCLIPSegEditorOptions): Promise<CLIPSegEditor> {
   await defineElements();
   const { LitPlugin, Presets: LitPresets } = await import('@retejs/lit-plugin');
-  const editor = new NodeEditor<ClipsegSchemes>();
-  const area = new AreaPlugin<ClipsegSchemes, never>(container);
-  const connection = new ConnectionPlugin<ClipsegSchemes, never>();
-  const render = new LitPlugin<ClipsegSchemes, never>();
-  const history = new HistoryPlugin<ClipsegSchemes>();
-  const plugin = new ClipsegPlugin(options);
-  const contextMenu = new ContextMenuPlugin<ClipsegSchemes>({ items: ContextMenuPresets.classic.setup(clipsegMenuItems(plugin) as never) });
+  const editor = new NodeEditor<CLIPSegSchemes>();
+  const area = new AreaPlugin<CLIPSegSchemes, never>(container);
+  const connection = new ConnectionPlugin<CLIPSegSchemes, never>();
+  const render = new LitPlugin<CLIPSegSchemes, never>();
+  const history = new HistoryPlugin<CLIPSegSchemes>();
+  const plugin = new CLIPSegPlugin(options);
+  const contextMenu = new ContextMenuPlugin<CLIPSegSchemes>({ items: ContextMenuPresets.classic.setup(clipsegMenuItems(plugin) as never) });
 
   AreaExtensions.selectableNodes(area, AreaExtensions.selector(), { accumulating: AreaExtensions.accumulateOnCtrl() });
   AreaExtensions.simpleNodesOrder(area);
@@ -92,14 +92,14 @@ export async function mountClipsegEditor(container: HTMLElement, options: MountC
   area.use(contextMenu as never);
   if (options.minimap !== false) {
     render.addPreset(LitPresets.minimap.setup({ size: 160 }) as never);
-    area.use(new MinimapPlugin<ClipsegSchemes>() as never);
+    area.use(new MinimapPlugin<CLIPSegSchemes>() as never);
   }
   area.use(plugin as never);
   plugin.trackHistory(history);
 
   let clipboard: ClipboardContent | undefined;
   const selected = () => plugin.nodes().filter((n) => n.selected === true);
-  const ui: ClipsegEditor = {
+  const ui: CLIPSegEditor = {
     editor,
     area,
     plugin,

@@ -6,7 +6,7 @@ import type { SocketType } from '../engine/sockets.js';
 import type { WorkflowNode, WorkflowPosition } from '../engine/workflow.js';
 
 /** A Rete socket carrying one of our socket types; compatibility is `canConnect(output.type, input.type)`. */
-export class ClipsegSocket extends ClassicPreset.Socket {
+export class CLIPSegSocket extends ClassicPreset.Socket {
   /** The socket type. */
   readonly type: SocketType;
 
@@ -19,23 +19,23 @@ export class ClipsegSocket extends ClassicPreset.Socket {
 
 type Listener = () => void;
 
-/** A control of a {@link ClipsegReteNode}: one {@link ControlSpec} and its current value. Rendered by `<clipseg-control-field>`. */
-export class ClipsegFieldControl extends ClassicPreset.Control {
+/** A control of a {@link CLIPSegReteNode}: one {@link ControlSpec} and its current value. Rendered by `<clipseg-control-field>`. */
+export class CLIPSegFieldControl extends ClassicPreset.Control {
   /** What it edits. */
   readonly spec: ControlSpec;
   /** Bundle names for `bundle` controls (from the host's services). */
   readonly bundles: readonly string[];
   #value: ControlValue;
-  readonly #onChange: (control: ClipsegFieldControl, previous: ControlValue) => void;
+  readonly #onChange: (control: CLIPSegFieldControl, previous: ControlValue) => void;
   readonly #listeners = new Set<Listener>();
 
   /**
    * @param spec - the control's spec
    * @param value - initial value
-   * @param onChange - called after every user change (not after {@link ClipsegFieldControl.setValue} with `silent`)
+   * @param onChange - called after every user change (not after {@link CLIPSegFieldControl.setValue} with `silent`)
    * @param bundles - bundle names offered by `bundle` controls
    */
-  constructor(spec: ControlSpec, value: ControlValue, onChange: (control: ClipsegFieldControl, previous: ControlValue) => void, bundles: readonly string[] = []) {
+  constructor(spec: ControlSpec, value: ControlValue, onChange: (control: CLIPSegFieldControl, previous: ControlValue) => void, bundles: readonly string[] = []) {
     super();
     this.spec = spec;
     this.#value = value;
@@ -64,8 +64,8 @@ export class ClipsegFieldControl extends ClassicPreset.Control {
   }
 }
 
-/** The status line, progress bar and preview of a {@link ClipsegReteNode}. Rendered by `<clipseg-node-status>`. */
-export class ClipsegStatusControl extends ClassicPreset.Control {
+/** The status line, progress bar and preview of a {@link CLIPSegReteNode}. Rendered by `<clipseg-node-status>`. */
+export class CLIPSegStatusControl extends ClassicPreset.Control {
   /** What the node previews (the element reserves its space up front, so sockets never move). */
   readonly preview: 'image' | 'text' | 'none';
   #status: NodeStatus = IDLE_STATUS;
@@ -102,18 +102,18 @@ export class ClipsegStatusControl extends ClassicPreset.Control {
   }
 }
 
-/** Computes a node's outputs from its inputs in the current run (set by the `ClipsegPlugin`). */
-export type NodeEvaluator = (node: ClipsegReteNode, inputs: NodeInputs) => Promise<Record<string, unknown>>;
+/** Computes a node's outputs from its inputs in the current run (set by the `CLIPSegPlugin`). */
+export type NodeEvaluator = (node: CLIPSegReteNode, inputs: NodeInputs) => Promise<Record<string, unknown>>;
 
 /** Key of the status control in every node's `controls`. */
 export const STATUS_CONTROL_KEY = '__status';
 
 /**
- * A Rete node rendering one {@link NodeDefinition}: its sockets, one {@link ClipsegFieldControl} per control spec
- * and a {@link ClipsegStatusControl}. Create it with `ClipsegPlugin.createNode`; `data()` is what rete-engine's
+ * A Rete node rendering one {@link NodeDefinition}: its sockets, one {@link CLIPSegFieldControl} per control spec
+ * and a {@link CLIPSegStatusControl}. Create it with `CLIPSegPlugin.createNode`; `data()` is what rete-engine's
  * DataflowEngine calls.
  */
-export class ClipsegReteNode extends ClassicPreset.Node<Record<string, ClipsegSocket>, Record<string, ClipsegSocket>, Record<string, ClipsegFieldControl | ClipsegStatusControl>> {
+export class CLIPSegReteNode extends ClassicPreset.Node<Record<string, CLIPSegSocket>, Record<string, CLIPSegSocket>, Record<string, CLIPSegFieldControl | CLIPSegStatusControl>> {
   /** The definition it renders. */
   readonly definition: NodeDefinition;
   /** Width in canvas units (the renderer and the minimap read it). */
@@ -121,9 +121,9 @@ export class ClipsegReteNode extends ClassicPreset.Node<Record<string, ClipsegSo
   /** Height in canvas units. */
   height: number;
   /** Its status and preview. */
-  readonly statusControl: ClipsegStatusControl;
+  readonly statusControl: CLIPSegStatusControl;
   /** A fresh copy with the same controls (rete-context-menu-plugin's "Clone"); set by the plugin. */
-  clone?: () => ClipsegReteNode;
+  clone?: () => CLIPSegReteNode;
   #evaluate: NodeEvaluator | undefined;
 
   /**
@@ -132,22 +132,22 @@ export class ClipsegReteNode extends ClassicPreset.Node<Record<string, ClipsegSo
    * @param onControlChange - called after a user changes a control
    * @param bundles - bundle names offered by `bundle` controls
    */
-  constructor(definition: NodeDefinition, controls: ControlValues, onControlChange: (node: ClipsegReteNode, control: ClipsegFieldControl, previous: ControlValue) => void, bundles: readonly string[] = []) {
+  constructor(definition: NodeDefinition, controls: ControlValues, onControlChange: (node: CLIPSegReteNode, control: CLIPSegFieldControl, previous: ControlValue) => void, bundles: readonly string[] = []) {
     super(definition.label);
     this.definition = definition;
-    this.statusControl = new ClipsegStatusControl(definition.preview ?? 'none');
+    this.statusControl = new CLIPSegStatusControl(definition.preview ?? 'none');
     definition.inputs.forEach((spec, index) => {
-      const input = new ClassicPreset.Input(new ClipsegSocket(spec.socket), `${spec.label}${spec.required ? '' : ' (optional)'}`, spec.multiple ?? false);
+      const input = new ClassicPreset.Input(new CLIPSegSocket(spec.socket), `${spec.label}${spec.required ? '' : ' (optional)'}`, spec.multiple ?? false);
       input.index = index;
       this.addInput(spec.key, input);
     });
     definition.outputs.forEach((spec, index) => {
-      const output = new ClassicPreset.Output(new ClipsegSocket(spec.socket), spec.label, true);
+      const output = new ClassicPreset.Output(new CLIPSegSocket(spec.socket), spec.label, true);
       output.index = index;
       this.addOutput(spec.key, output);
     });
     definition.controls.forEach((spec, index) => {
-      const control = new ClipsegFieldControl(spec, controls[spec.key] ?? spec.default, (c, previous) => onControlChange(this, c, previous), bundles);
+      const control = new CLIPSegFieldControl(spec, controls[spec.key] ?? spec.default, (c, previous) => onControlChange(this, c, previous), bundles);
       control.index = index;
       this.addControl(spec.key, control);
     });
@@ -160,13 +160,13 @@ export class ClipsegReteNode extends ClassicPreset.Node<Record<string, ClipsegSo
 
   /** The control values, by key. */
   controlValues(): Record<string, ControlValue> {
-    return Object.fromEntries(this.definition.controls.map((spec) => [spec.key, (this.controls[spec.key] as ClipsegFieldControl).value]));
+    return Object.fromEntries(this.definition.controls.map((spec) => [spec.key, (this.controls[spec.key] as CLIPSegFieldControl).value]));
   }
 
   /** The control of `key`, or `undefined`. */
-  field(key: string): ClipsegFieldControl | undefined {
+  field(key: string): CLIPSegFieldControl | undefined {
     const control = this.controls[key];
-    return control instanceof ClipsegFieldControl ? control : undefined;
+    return control instanceof CLIPSegFieldControl ? control : undefined;
   }
 
   /** This node as a workflow node. */
@@ -181,7 +181,7 @@ export class ClipsegReteNode extends ClassicPreset.Node<Record<string, ClipsegSo
 
   /** What rete-engine's DataflowEngine calls: the node's outputs for the values on its inputs. */
   data(inputs: Record<string, unknown[]>): Promise<Record<string, unknown>> {
-    if (this.#evaluate === undefined) return Promise.reject(new Error(`Node ${this.id} is not attached to a ClipsegPlugin.`));
+    if (this.#evaluate === undefined) return Promise.reject(new Error(`Node ${this.id} is not attached to a CLIPSegPlugin.`));
     return this.#evaluate(this, inputs);
   }
 }

@@ -1,8 +1,8 @@
 import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
 import type { BoxValue, ControlValue } from '../engine/controls.js';
-import type { ClipsegFieldControl } from '../editor/rete-node.js';
+import type { CLIPSegFieldControl } from '../editor/rete-node.js';
 
-/** Tag of {@link ClipsegControlFieldElement}. */
+/** Tag of {@link CLIPSegControlFieldElement}. */
 export const CONTROL_FIELD_TAG = 'clipseg-control-field';
 
 /** Parses pasted or loaded embedding text: a JSON array, or numbers separated by commas or white space. */
@@ -34,7 +34,7 @@ const stop = (event: Event) => event.stopPropagation();
  * `<clipseg-control-field>`: edits one control of a node (text, number, select, boolean, image source with file
  * picker and drop, embedding vector with paste and file load, box, bundle). Set `.control`.
  */
-export class ClipsegControlFieldElement extends LitElement {
+export class CLIPSegControlFieldElement extends LitElement {
   static override properties = { control: { attribute: false }, invalid: { state: true } };
   static override styles = css`
     :host { display: block; font: 12px sans-serif; color: white; }
@@ -52,7 +52,7 @@ export class ClipsegControlFieldElement extends LitElement {
   `;
 
   /** The control this field edits. */
-  declare control: ClipsegFieldControl | undefined;
+  declare control: CLIPSegFieldControl | undefined;
   declare invalid: boolean;
   #unsubscribe: (() => void) | undefined;
 

@@ -1,5 +1,5 @@
-import { ClipsegControlFieldElement, CONTROL_FIELD_TAG } from './control-field-element.js';
-import { ClipsegNodeStatusElement, NODE_STATUS_TAG } from './node-status-element.js';
+import { CLIPSegControlFieldElement, CONTROL_FIELD_TAG } from './control-field-element.js';
+import { CLIPSegNodeStatusElement, NODE_STATUS_TAG } from './node-status-element.js';
 
 /** The custom elements {@link defineElements} defines, by tag. */
 export const ELEMENT_TAGS: readonly string[] = Object.freeze([CONTROL_FIELD_TAG, NODE_STATUS_TAG]);
@@ -16,8 +16,8 @@ export const ELEMENT_TAGS: readonly string[] = Object.freeze([CONTROL_FIELD_TAG,
 export async function defineElements(registry: CustomElementRegistry = customElements): Promise<void> {
   await import('@retejs/lit-plugin');
   const elements: readonly [string, CustomElementConstructor][] = [
-    [CONTROL_FIELD_TAG, ClipsegControlFieldElement],
-    [NODE_STATUS_TAG, ClipsegNodeStatusElement],
+    [CONTROL_FIELD_TAG, CLIPSegControlFieldElement],
+    [NODE_STATUS_TAG, CLIPSegNodeStatusElement],
   ];
   for (const [tag, element] of elements) if (registry.get(tag) === undefined) registry.define(tag, element);
 }

@@ -1,17 +1,17 @@
 import { css, html, LitElement, type PropertyValues } from 'lit';
-import type { ClipsegStatusControl } from '../editor/rete-node.js';
+import type { CLIPSegStatusControl } from '../editor/rete-node.js';
 import { drawPreview } from './draw-preview.js';
 
-/** Tag of {@link ClipsegNodeStatusElement}. */
+/** Tag of {@link CLIPSegNodeStatusElement}. */
 export const NODE_STATUS_TAG = 'clipseg-node-status';
 
 const COLORS: Readonly<Record<string, string>> = { idle: '#9aa0a6', running: '#f9ab00', done: '#34a853', error: '#ea4335', blocked: '#9aa0a6' };
 
 /**
  * `<clipseg-node-status>`: a node's state, progress and preview (an image drawn into a canvas, or a line of text).
- * Set `.control` to the node's `ClipsegStatusControl`; it re-renders on every change.
+ * Set `.control` to the node's `CLIPSegStatusControl`; it re-renders on every change.
  */
-export class ClipsegNodeStatusElement extends LitElement {
+export class CLIPSegNodeStatusElement extends LitElement {
   static override properties = { control: { attribute: false } };
   static override styles = css`
     :host { display: block; font: 12px sans-serif; color: white; }
@@ -27,7 +27,7 @@ export class ClipsegNodeStatusElement extends LitElement {
   `;
 
   /** The node's status control. */
-  declare control: ClipsegStatusControl | undefined;
+  declare control: CLIPSegStatusControl | undefined;
   #unsubscribe: (() => void) | undefined;
 
   override connectedCallback(): void {

@@ -1,4 +1,4 @@
-import { ClipSegError } from '@clipseg/core';
+import { CLIPSegError } from '@clipseg/core';
 
 /**
  * Error codes of `@clipseg/node-editor`:
@@ -27,7 +27,7 @@ export type NodeEditorErrorCode =
   | 'WORKFLOW_NODE_FAILED';
 
 /** A workflow that cannot be loaded or run, or an editor operation that was refused. */
-export class NodeEditorError extends ClipSegError<NodeEditorErrorCode> {}
+export class NodeEditorError extends CLIPSegError<NodeEditorErrorCode> {}
 
 /** True when `error` means "this run was cancelled" (ours, the pipeline's `PIPELINE_ABORTED`, or a DOM `AbortError`). */
 export function isCancellation(error: unknown): boolean {

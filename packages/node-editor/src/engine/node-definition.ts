@@ -115,7 +115,7 @@ export interface NodeDefinition {
   readonly preview?: 'image' | 'text';
   /**
    * Computes the outputs. Must be a function of `inputs` and `controls` (plus what `ctx` loads): the executor
-   * reuses a node's previous result while both are unchanged. Throw a `ClipSegError` to fail with a message.
+   * reuses a node's previous result while both are unchanged. Throw a `CLIPSegError` to fail with a message.
    */
   compute(inputs: NodeInputs, controls: ControlValues, ctx: ComputeContext): NodeResult | Promise<NodeResult>;
 }

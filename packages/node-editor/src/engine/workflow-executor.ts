@@ -1,4 +1,4 @@
-import { isClipSegError, type AbortSignalLike, type ImageHandle } from '@clipseg/core';
+import { isCLIPSegError, type AbortSignalLike, type ImageHandle } from '@clipseg/core';
 import type { RasterImage } from '@clipseg/processor';
 import { isCancellation, NodeEditorError } from './errors.js';
 import { topologicalOrder } from './graph-order.js';
@@ -143,7 +143,7 @@ export class WorkflowExecutor {
           await this.evaluate(node, inputs, run);
         } catch (error) {
           if (run.cancelled) break;
-          if (!isClipSegError(error, 'WORKFLOW_INPUT_MISSING')) errors.push({ nodeId: id, error });
+          if (!isCLIPSegError(error, 'WORKFLOW_INPUT_MISSING')) errors.push({ nodeId: id, error });
         }
       }
       run.throwIfCancelled();
@@ -191,7 +191,7 @@ export class WorkflowExecutor {
         run.cancel();
         throw new NodeEditorError('WORKFLOW_CANCELLED', 'The run was cancelled.', { cause: error });
       }
-      const failure = isClipSegError(error)
+      const failure = isCLIPSegError(error)
         ? error
         : new NodeEditorError('WORKFLOW_NODE_FAILED', `${definition.label} (${node.id}) failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
       run.report(node.id, { state: 'error', progress: 0, error: { code: failure.code, message: failure.message } });

@@ -1,4 +1,4 @@
-import { ClipSegError } from '@clipseg/core';
+import { CLIPSegError } from '@clipseg/core';
 
 /**
  * Stable codes of {@link ImageDecodeError}:
@@ -13,7 +13,7 @@ import { ClipSegError } from '@clipseg/core';
 export type ImageDecodeErrorCode = 'DECODE_MALFORMED' | 'DECODE_UNSUPPORTED' | 'DECODE_EMPTY' | 'DECODE_TOO_LARGE';
 
 /** A BMP or GIF file that the built-in decoders cannot read; `code` says why. */
-export class ImageDecodeError extends ClipSegError<ImageDecodeErrorCode> {}
+export class ImageDecodeError extends CLIPSegError<ImageDecodeErrorCode> {}
 
 /** Options of the built-in decoders ({@link decodeBmp}, {@link decodeGif}). */
 export interface DecodeOptions {

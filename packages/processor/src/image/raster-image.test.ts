@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isClipSegError } from '@clipseg/core';
+import { isCLIPSegError } from '@clipseg/core';
 import { ProcessorError } from '../errors.js';
 import { bitDepthOf, checkRasterImage, checkRasterImage8, checkRgbImage, createRasterImage } from './raster-image.js';
 import type { RasterImage } from './raster-image.js';
@@ -54,7 +54,7 @@ describe('RasterImage checks', () => {
     try {
       checkRgbImage(createRasterImage(1, 1, 4));
     } catch (error) {
-      expect(isClipSegError(error, 'PROCESSOR_UNSUPPORTED')).toBe(true);
+      expect(isCLIPSegError(error, 'PROCESSOR_UNSUPPORTED')).toBe(true);
       expect((error as Error).message).toContain('toRgb()');
       expect((error as Error).name).toBe('ProcessorError');
     }

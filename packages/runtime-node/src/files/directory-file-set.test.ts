@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { isClipSegError } from '@clipseg/core';
+import { isCLIPSegError } from '@clipseg/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { directoryFileSet } from './directory-file-set.js';
 import { MAX_CONFIG_BYTES, maxReadBytes, MAX_VOCABULARY_BYTES, MAX_WHOLE_FILE_BYTES } from './read-limits.js';
@@ -15,7 +15,7 @@ async function codeOf(promise: Promise<unknown>): Promise<string> {
     const value = await promise;
     return value === undefined ? 'undefined' : 'read';
   } catch (error) {
-    return isClipSegError(error) ? error.code : `not typed: ${String(error)}`;
+    return isCLIPSegError(error) ? error.code : `not typed: ${String(error)}`;
   }
 }
 

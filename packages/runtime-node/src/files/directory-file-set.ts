@@ -1,4 +1,4 @@
-import { isClipSegError, type FileSet } from '@clipseg/core';
+import { isCLIPSegError, type FileSet } from '@clipseg/core';
 import { resolve } from 'node:path';
 import { joinInside } from '../io/checked-join.js';
 import { openFileSource } from '../io/file-source.js';
@@ -6,7 +6,7 @@ import { readFileBounded } from '../io/read-file-bounded.js';
 import { maxReadBytes } from './read-limits.js';
 
 function missing(error: unknown): boolean {
-  if (isClipSegError(error, 'IO_NOT_FOUND')) return true;
+  if (isCLIPSegError(error, 'IO_NOT_FOUND')) return true;
   const errno = (e: unknown) => (e as NodeJS.ErrnoException | undefined)?.code;
   return errno(error) === 'ENOENT' || errno((error as { cause?: unknown }).cause) === 'ENOENT';
 }

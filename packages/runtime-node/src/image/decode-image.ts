@@ -1,4 +1,4 @@
-import { isClipSegError, type IoErrorCode } from '@clipseg/core';
+import { isCLIPSegError, type IoErrorCode } from '@clipseg/core';
 import { checkRasterImage, decodeBmp, decodeGif, ImageDecodeError, isBmp, isGif, type RasterImage } from '@clipseg/processor';
 import { readFileBounded } from '../io/read-file-bounded.js';
 import { ImageError, type ImageErrorCode } from './image-error.js';
@@ -44,7 +44,7 @@ async function readImageFile(path: string, maxBytes: number): Promise<Uint8Array
   try {
     return await readFileBounded(path, { maxBytes, what: path });
   } catch (error) {
-    if (!isClipSegError(error)) throw error;
+    if (!isCLIPSegError(error)) throw error;
     const code = IO_CODES[error.code as IoErrorCode] ?? 'IMAGE_UNREADABLE';
     const hint = code === 'IMAGE_TOO_LARGE' ? ' (the byte limit follows the pixel limit: raise --max-pixels, or pass maxBytes)' : '';
     throw new ImageError(code, `${error.message}${hint}`, { cause: error, details: { path, ...error.details } });

@@ -1,4 +1,4 @@
-import { ClipSegError } from '@clipseg/core';
+import { CLIPSegError } from '@clipseg/core';
 
 /**
  * Error codes of image decoding and encoding in Node: `IMAGE_NOT_FOUND` (no such file), `IMAGE_NOT_A_FILE` (a
@@ -8,4 +8,4 @@ import { ClipSegError } from '@clipseg/core';
 export type ImageErrorCode = 'IMAGE_NOT_FOUND' | 'IMAGE_NOT_A_FILE' | 'IMAGE_UNREADABLE' | 'IMAGE_EMPTY' | 'IMAGE_TOO_LARGE' | 'IMAGE_ENCODE_FAILED';
 
 /** An image file is missing, not an image, empty, or over the pixel limit. */
-export class ImageError extends ClipSegError<ImageErrorCode> {}
+export class ImageError extends CLIPSegError<ImageErrorCode> {}

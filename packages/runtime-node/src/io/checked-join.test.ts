@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path';
-import { isClipSegError } from '@clipseg/core';
+import { isCLIPSegError } from '@clipseg/core';
 import { describe, expect, it } from 'vitest';
 import { joinInside } from './checked-join.js';
 
@@ -13,7 +13,7 @@ describe('joinInside', () => {
       try {
         joinInside('/tmp/cache', name);
       } catch (error) {
-        code = isClipSegError(error) ? error.code : 'other';
+        code = isCLIPSegError(error) ? error.code : 'other';
       }
       expect(code, JSON.stringify(name)).toBe('IO_UNSAFE_PATH');
     }

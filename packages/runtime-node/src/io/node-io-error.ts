@@ -1,4 +1,4 @@
-import { ClipSegError, IoError, isClipSegError, type IoErrorCode } from '@clipseg/core';
+import { CLIPSegError, IoError, isCLIPSegError, type IoErrorCode } from '@clipseg/core';
 
 /**
  * True when `error` comes from Node itself rather than from this toolkit: a system error (`ENOENT`,
@@ -6,15 +6,15 @@ import { ClipSegError, IoError, isClipSegError, type IoErrorCode } from '@clipse
  * byte). Their `code`s are Node's, not ours, and must not be reported as ours.
  */
 export function isNodeError(error: unknown): error is NodeJS.ErrnoException {
-  if (!(error instanceof Error) || error instanceof ClipSegError) return false;
+  if (!(error instanceof Error) || error instanceof CLIPSegError) return false;
   const { code, errno, syscall } = error as NodeJS.ErrnoException;
   if (typeof errno === 'number' || typeof syscall === 'string') return true;
   return typeof code === 'string' && (code.startsWith('ERR_') || /^E[A-Z0-9]+$/.test(code));
 }
 
-/** True for an error of this toolkit: a {@link ClipSegError} (by shape, across package copies) that is not Node's own. */
-export function isOwnError(error: unknown): error is ClipSegError {
-  return isClipSegError(error) && !isNodeError(error);
+/** True for an error of this toolkit: a {@link CLIPSegError} (by shape, across package copies) that is not Node's own. */
+export function isOwnError(error: unknown): error is CLIPSegError {
+  return isCLIPSegError(error) && !isNodeError(error);
 }
 
 /**

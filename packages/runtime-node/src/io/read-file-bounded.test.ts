@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { isClipSegError } from '@clipseg/core';
+import { isCLIPSegError } from '@clipseg/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileBounded } from './read-file-bounded.js';
 
@@ -19,7 +19,7 @@ async function codeOf(promise: Promise<unknown>): Promise<string | undefined> {
     await promise;
     return undefined;
   } catch (error) {
-    return isClipSegError(error) ? error.code : `not typed: ${String(error)}`;
+    return isCLIPSegError(error) ? error.code : `not typed: ${String(error)}`;
   }
 }
 

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BUNDLE_FORMAT, isClipSegError } from '@clipseg/core';
+import { BUNDLE_FORMAT, isCLIPSegError } from '@clipseg/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { writeDirectoryAtomic } from './write-directory-atomic.js';
 import { OUTPUT_MARKER_FILE, outputMarker } from './write-target-guard.js';
@@ -19,7 +19,7 @@ async function codeOf(promise: Promise<unknown>): Promise<string> {
     await promise;
     return 'none';
   } catch (error) {
-    return isClipSegError(error) ? error.code : `not typed: ${String(error)}`;
+    return isCLIPSegError(error) ? error.code : `not typed: ${String(error)}`;
   }
 }
 

@@ -36,7 +36,7 @@ async function writeAll(handle: FileHandle, chunk: Uint8Array, position: number)
  * either the old file or the complete new one. On any failure — a chunk
  * producer that throws, an abort, a full disk — the temporary file is
  * removed, `path` is left as it was, and the error is rethrown
- * (`ClipSegError`s, abort reasons and producer errors as they are; Node's
+ * (`CLIPSegError`s, abort reasons and producer errors as they are; Node's
  * file-system errors wrapped in an `IoError` with a code of ours, the Node error
  * as `cause`: `IO_OPEN_FAILED` when the temporary file cannot be created (a
  * missing folder, a path too long or with a NUL byte), else the code of

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import type * as fsp from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { isClipSegError } from '@clipseg/core';
+import { isCLIPSegError } from '@clipseg/core';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { writeFilesAtomic } from './write-files-atomic.js';
 
@@ -35,7 +35,7 @@ async function failure(promise: Promise<unknown>): Promise<{ code: string; messa
   try {
     await promise;
   } catch (error) {
-    if (!isClipSegError(error)) throw error;
+    if (!isCLIPSegError(error)) throw error;
     return { code: error.code, message: error.message, cause: error.cause };
   }
   throw new Error('expected a failure');

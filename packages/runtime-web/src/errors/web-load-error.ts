@@ -1,4 +1,4 @@
-import { ClipSegError } from '@clipseg/core';
+import { CLIPSegError } from '@clipseg/core';
 
 /**
  * Error codes raised while loading files in a browser:
@@ -25,7 +25,7 @@ export type WebLoadErrorCode =
   | 'WEB_FILE_READ_FAILED';
 
 /** Loading a bundle, checkpoint or image in the browser failed; `code` says how. */
-export class WebLoadError extends ClipSegError<WebLoadErrorCode> {}
+export class WebLoadError extends CLIPSegError<WebLoadErrorCode> {}
 
 /** The `name` of a `DOMException`-like error, or `undefined`. @internal */
 export function domErrorName(error: unknown): string | undefined {

@@ -1,4 +1,4 @@
-import { ClipSegError } from '@clipseg/core';
+import { CLIPSegError } from '@clipseg/core';
 
 /**
  * Error codes of browser image decoding and encoding:
@@ -19,4 +19,4 @@ export type WebImageErrorCode =
   | 'WEB_IMAGE_NO_CANVAS';
 
 /** Decoding or encoding an image in the browser failed; `code` says how. */
-export class WebImageError extends ClipSegError<WebImageErrorCode> {}
+export class WebImageError extends CLIPSegError<WebImageErrorCode> {}

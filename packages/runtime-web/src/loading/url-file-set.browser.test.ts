@@ -1,4 +1,4 @@
-import { BUNDLE_MANIFEST_FILE, CLIPSeg, isClipSegError } from '@clipseg/core';
+import { BUNDLE_MANIFEST_FILE, CLIPSeg, isCLIPSegError } from '@clipseg/core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeWithShared } from '@clipseg/core/testing';
 import { fixtureUrl, ortUrl } from '../../test/browser-fixtures.js';
@@ -18,7 +18,7 @@ async function codeOf(promise: Promise<unknown>): Promise<string | undefined> {
   try {
     await promise;
   } catch (error) {
-    return isClipSegError(error) ? error.code : `untyped: ${String(error)}`;
+    return isCLIPSegError(error) ? error.code : `untyped: ${String(error)}`;
   }
   return undefined;
 }

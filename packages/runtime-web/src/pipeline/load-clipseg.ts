@@ -1,4 +1,4 @@
-import { CLIPSeg, isClipSegError, PipelineError, type Backend, type CLIPSegLoadOptions } from '@clipseg/core';
+import { CLIPSeg, isCLIPSegError, PipelineError, type Backend, type CLIPSegLoadOptions } from '@clipseg/core';
 import { rasterImageAdapter, type PromptMask, type RasterImage } from '@clipseg/processor';
 import type { UrlFileSetOptions } from '../loading/url-file-set.js';
 import { bundleFileSet, type BundleSource } from './bundle-source.js';
@@ -44,7 +44,7 @@ export async function loadCLIPSeg(source: BundleSource, options: LoadCLIPSegOpti
   try {
     return await CLIPSeg.load<RasterImage, PromptMask>(files, backend, { ...rest, signal, images: rasterImageAdapter });
   } catch (error) {
-    if (signal?.aborted && isClipSegError(error, 'WEB_ABORTED')) throw new PipelineError('PIPELINE_ABORTED', 'Loading the bundle was aborted.', { cause: error });
+    if (signal?.aborted && isCLIPSegError(error, 'WEB_ABORTED')) throw new PipelineError('PIPELINE_ABORTED', 'Loading the bundle was aborted.', { cause: error });
     throw error;
   }
 }

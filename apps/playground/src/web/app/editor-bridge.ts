@@ -1,4 +1,4 @@
-import type { ClipsegEditor, ClipsegFieldControl, ClipsegReteNode } from '@clipseg/node-editor';
+import type { CLIPSegEditor, CLIPSegFieldControl, CLIPSegReteNode } from '@clipseg/node-editor';
 import { EXAMPLE_SCENE_SOURCE } from '../images/example-scene.js';
 
 /** A prompt node as the Prompts panel lists it. */
@@ -19,11 +19,11 @@ const STRUCTURE_EVENTS = new Set(['nodecreated', 'noderemoved', 'connectioncreat
  * edits those panels make (always through the nodes' controls, so they are undoable and re-run the graph).
  */
 export class EditorBridge {
-  readonly #ui: ClipsegEditor;
+  readonly #ui: CLIPSegEditor;
   readonly #subscriptions: (() => void)[] = [];
 
   /** @param ui - the mounted editor */
-  constructor(ui: ClipsegEditor) {
+  constructor(ui: CLIPSegEditor) {
     this.#ui = ui;
   }
 
@@ -108,17 +108,17 @@ export class EditorBridge {
   }
 
   /** Adds a node of `type` below the graph and brings it into view. */
-  async addNode(type: string): Promise<ClipsegReteNode> {
+  async addNode(type: string): Promise<CLIPSegReteNode> {
     const node = await this.#ui.plugin.addNode(type, { position: { x: 0, y: this.#bottom() } });
     await this.#ui.fit();
     return node;
   }
 
-  #firstImage(): ClipsegReteNode | undefined {
+  #firstImage(): CLIPSegReteNode | undefined {
     return this.#ui.plugin.nodes().find((node) => node.definition.type === 'image');
   }
 
-  #field(id: string, key: string): ClipsegFieldControl | undefined {
+  #field(id: string, key: string): CLIPSegFieldControl | undefined {
     return this.#ui.plugin.nodes().find((node) => node.id === id)?.field(key);
   }
 

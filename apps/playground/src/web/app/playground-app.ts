@@ -1,4 +1,4 @@
-import { formatProblems, mountClipsegEditor, type ClipsegEditor, type RunSummary, type WorkflowServices } from '@clipseg/node-editor';
+import { formatProblems, mountCLIPSegEditor, type CLIPSegEditor, type RunSummary, type WorkflowServices } from '@clipseg/node-editor';
 import type { RasterImage } from '@clipseg/processor';
 import type { WebCLIPSeg } from '@clipseg/runtime-web';
 import { html, nothing } from 'lit';
@@ -67,7 +67,7 @@ export class PlaygroundAppElement extends LightElement {
   declare shareUrl: string | undefined;
 
   /** The mounted editor, once ready (tests and the console can reach it). */
-  editor: ClipsegEditor | undefined;
+  editor: CLIPSegEditor | undefined;
   #bridge: EditorBridge | undefined;
   #workflowName: string | undefined;
   #shownSource: string | undefined;
@@ -150,7 +150,7 @@ export class PlaygroundAppElement extends LightElement {
       onWarning: (message) => console.warn(message),
     };
     const container = this.querySelector<HTMLElement>('#editor')!;
-    const ui = await mountClipsegEditor(container, {
+    const ui = await mountCLIPSegEditor(container, {
       services,
       debounceMs: 250,
       onRunSettled: (summary) => this.#settled(summary),

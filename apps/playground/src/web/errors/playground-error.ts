@@ -1,4 +1,4 @@
-import { ClipSegError } from '@clipseg/core';
+import { CLIPSegError } from '@clipseg/core';
 
 /**
  * Error codes of the playground:
@@ -19,4 +19,4 @@ export type PlaygroundErrorCode =
   | 'PLAYGROUND_STORAGE_FAILED';
 
 /** A failure of the playground itself (the toolkit's errors keep their own classes and codes). */
-export class PlaygroundError extends ClipSegError<PlaygroundErrorCode> {}
+export class PlaygroundError extends CLIPSegError<PlaygroundErrorCode> {}

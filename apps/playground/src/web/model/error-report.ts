@@ -1,4 +1,4 @@
-import { isClipSegError } from '@clipseg/core';
+import { isCLIPSegError } from '@clipseg/core';
 
 /** An error as the playground shows it: what went wrong, and what to do. */
 export interface ErrorReport {
@@ -28,7 +28,7 @@ const ADVICE: readonly [RegExp, string][] = [
 
 /** Describes `error` for the page: its code, its message, and advice for the user. */
 export function reportError(error: unknown): ErrorReport {
-  const code = isClipSegError(error) ? error.code : 'ERROR';
+  const code = isCLIPSegError(error) ? error.code : 'ERROR';
   const message = error instanceof Error ? error.message : String(error);
   const advice = ADVICE.find(([pattern]) => pattern.test(code))?.[1] ?? 'Details are in the browser console; reload the page if the problem stays.';
   return { code, message, advice };
