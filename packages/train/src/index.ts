@@ -7,4 +7,11 @@
  *
  * @packageDocumentation
  */
-export {};
+// Datasets (issue 16 §2 "Data").
+export type { CocoDatasetItem, CocoSegment, DatasetItem, DatasetPrompt, FolderDatasetItem } from './data/dataset-item.js';
+export { FOLDER_DATASET_MANIFEST, MAX_DATASET_IMAGE_BYTES, MAX_MANIFEST_BYTES, MAX_PROMPT_LENGTH, readFolderDataset } from './data/folder-dataset.js';
+export type { ReadFolderDatasetOptions } from './data/folder-dataset.js';
+export { splitDataset } from './data/split-dataset.js';
+export type { DatasetSplit, SplitDatasetOptions } from './data/split-dataset.js';
+export { MAX_LISTED_PROBLEMS, TrainDataError } from './data/train-data-error.js';
+export type { DatasetProblem, TrainDataErrorCode } from './data/train-data-error.js';
