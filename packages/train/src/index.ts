@@ -15,3 +15,7 @@ export { splitDataset } from './data/split-dataset.js';
 export type { DatasetSplit, SplitDatasetOptions } from './data/split-dataset.js';
 export { MAX_LISTED_PROBLEMS, TrainDataError } from './data/train-data-error.js';
 export type { DatasetProblem, TrainDataErrorCode } from './data/train-data-error.js';
+
+// Reverse-mode gradients for ONNX graphs
+export { AutodiffError, DIFFERENTIABLE_OPS, GRAD_RULES, GradContext, GraphView, addGradients, attrFloat, attrInt, attrInts, bceWithLogitsMean, firstCotangent } from './autodiff/index.js';
+export type { AddGradientsOptions, AddedGradients, AutodiffErrorCode, DeclaredTensor, GradRule, ViewNode } from './autodiff/index.js';
