@@ -9,6 +9,10 @@
  */
 // Datasets (issue 16 §2 "Data").
 export type { CocoDatasetItem, CocoSegment, DatasetItem, DatasetPrompt, FolderDatasetItem } from './data/dataset-item.js';
+export { MAX_COCO_IMAGE_SIDE, MAX_COCO_JSON_BYTES, readCocoDataset } from './data/coco-dataset.js';
+export type { CocoDataset, ReadCocoDatasetOptions } from './data/coco-dataset.js';
+export { cocoItemMask } from './data/coco-mask.js';
+export { MAX_POLYGON_PERIMETER_FACTOR, polygonPerimeterOk, polygonToRleCounts } from './data/coco-polygon.js';
 export { FOLDER_DATASET_MANIFEST, MAX_DATASET_IMAGE_BYTES, MAX_MANIFEST_BYTES, MAX_PROMPT_LENGTH, readFolderDataset } from './data/folder-dataset.js';
 export type { ReadFolderDatasetOptions } from './data/folder-dataset.js';
 export { splitDataset } from './data/split-dataset.js';

@@ -22,8 +22,8 @@ export type CocoSegment =
   | { readonly kind: 'rle'; readonly counts: readonly number[] };
 
 /**
- * One (image, category) example of a COCO dataset: the union of the category's instances in the image. The mask is
- * rasterized on demand ({@link cocoItemMask}), so reading a large dataset stores no pixels.
+ * One (image, prompt) example of a COCO dataset: the union of the instances with that prompt in the image (all of
+ * one category's instances, with prompts from category names). The mask is rasterized on demand ({@link cocoItemMask}), so reading a large dataset stores no pixels.
  */
 export interface CocoDatasetItem {
   /** Which reader produced the item. */
@@ -36,8 +36,8 @@ export interface CocoDatasetItem {
   readonly width: number;
   /** Image height, from the annotations. */
   readonly height: number;
-  /** COCO's category id. */
-  readonly categoryId: number;
+  /** COCO's category ids of the instances drawn (one, unless the prompt comes from an annotation field). */
+  readonly categoryIds: readonly number[];
   /** The prompt (the category's name by default). */
   readonly prompt: DatasetPrompt;
   /** The instances' segments, all drawn into the item's mask. */

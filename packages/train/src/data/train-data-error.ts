@@ -37,6 +37,11 @@ export class ProblemList {
     if (this.kept.length < MAX_LISTED_PROBLEMS) this.kept.push(where === undefined ? { file, message } : { file, where, message });
   }
 
+  /** The problems kept (at most {@link MAX_LISTED_PROBLEMS}). */
+  list(): DatasetProblem[] {
+    return [...this.kept];
+  }
+
   /** Number of problems recorded. */
   get count(): number {
     return this.total;
