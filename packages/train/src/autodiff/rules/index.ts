@@ -5,6 +5,7 @@
  */
 import type { GradRule } from '../grad-context.js';
 import { absRule, erfRule, expRule, logRule, reluRule, sigmoidRule, softplusRule, sqrtRule, tanhRule } from './activations.js';
+import { convRule, convTransposeRule } from './conv.js';
 import { addRule, divRule, mulRule, negRule, subRule } from './elementwise.js';
 import { gatherRule, sliceRule } from './indexing.js';
 import { layerNormRule } from './layer-norm.js';
@@ -18,6 +19,8 @@ export const GRAD_RULES: Readonly<Record<string, GradRule>> = {
   Abs: absRule,
   Add: addRule,
   Concat: concatRule,
+  Conv: convRule,
+  ConvTranspose: convTransposeRule,
   Div: divRule,
   Erf: erfRule,
   Exp: expRule,
