@@ -15,6 +15,8 @@ export { cocoItemMask } from './data/coco-mask.js';
 export { MAX_POLYGON_PERIMETER_FACTOR, polygonPerimeterOk, polygonToRleCounts } from './data/coco-polygon.js';
 export { FOLDER_DATASET_MANIFEST, MAX_DATASET_IMAGE_BYTES, MAX_MANIFEST_BYTES, MAX_PROMPT_LENGTH, readFolderDataset } from './data/folder-dataset.js';
 export type { ReadFolderDatasetOptions } from './data/folder-dataset.js';
+export { checkDatasetImages, loadDatasetItem, maskFromRaster } from './data/load-item.js';
+export type { DecodeImage, LoadedItem, LoadItemOptions } from './data/load-item.js';
 export { splitDataset } from './data/split-dataset.js';
 export type { DatasetSplit, SplitDatasetOptions } from './data/split-dataset.js';
 export { MAX_LISTED_PROBLEMS, TrainDataError } from './data/train-data-error.js';
