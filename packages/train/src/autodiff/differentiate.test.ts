@@ -36,6 +36,18 @@ describe('addGradients', () => {
     expect(worstError('attention block', report)).toBeLessThan(1e-7);
   });
 
+  it('differentiates an Expand whose shape is computed from another differentiated tensor (the FiLM broadcast)', async () => {
+    const report = await checkGradients({
+      forward: (g, p) => {
+        const shape = g.op('Concat', [g.op('Shape', [p['h']!], { start: 0, end: 2 }), g.constInt64([3])], { axis: 0 });
+        return g.op('Add', [g.op('Mul', [g.op('Expand', [p['gamma']!, shape]), p['h']!]), g.op('Expand', [p['beta']!, shape])]);
+      },
+      inputs: { h: { dims: [2, 4, 3] }, gamma: { dims: [1, 3] }, beta: { dims: [3] } },
+      outputDims: [2, 4, 3],
+    });
+    expect(worstError('FiLM', report)).toBeLessThan(1e-7);
+  });
+
   it('lists the tensors the loss does not reach and declares no output for them', () => {
     const g = new GraphBuilder('t');
     const a = g.input('a', 'float32', [2]);
@@ -57,7 +69,8 @@ describe('addGradients', () => {
   it('refuses unknown tensors and ranks it cannot infer', () => {
     const g = new GraphBuilder('t');
     const a = g.input('a', 'float32', [2, 2]);
-    const loss = g.op('ReduceSum', [g.op('MatMul', [g.op('Reshape', [a, g.op('Shape', [a], { start: 0 })]), a])], { keepdims: 0 });
+    const shape = g.input('shape', 'int64', ['rank']);
+    const loss = g.op('ReduceSum', [g.op('MatMul', [g.op('Reshape', [a, shape]), a])], { keepdims: 0 });
     expect(() => addGradients(g, { loss, wrt: ['nope'] })).toThrow(AutodiffError);
     expect(() => addGradients(g, { loss, wrt: ['a'] })).toThrow(expect.objectContaining({ code: 'AUTODIFF_UNKNOWN_RANK' }) as Error);
   });

@@ -33,10 +33,14 @@ export interface AddedGradients {
   readonly unreached: readonly string[];
 }
 
-/** Tensors depending on any of `wrt`, and the nodes on a path from them to `loss`. */
+/** Ops whose outputs carry no gradient (shapes, sizes, indices, comparisons). */
+const NON_DIFFERENTIABLE = new Set(['Shape', 'Size', 'NonZero', 'Equal', 'Greater', 'GreaterOrEqual', 'Less', 'LessOrEqual', 'Not', 'And', 'Or', 'Xor', 'ArgMax', 'ArgMin', 'ConstantOfShape', 'Range', 'IsNaN', 'IsInf']);
+
+/** Tensors depending on any of `wrt` (through differentiable ops), and the nodes on a path from them to `loss`. */
 function activeNodes(view: GraphView, wrt: ReadonlySet<string>, loss: string): { nodes: ViewNode[]; depends: Set<string> } {
   const depends = new Set(wrt);
   for (const node of view.nodes) {
+    if (node.domain === '' && NON_DIFFERENTIABLE.has(node.opType)) continue;
     if (node.inputs.some((i) => depends.has(i))) for (const o of node.outputs) depends.add(o);
   }
   const needed = new Set<string>([loss]);

@@ -137,7 +137,10 @@ export class GraphView {
       case 'Shape': {
         const x = r(0);
         this.ranks.set(out, 1);
-        if (x !== undefined && node.attributes.size === 0) this.lengths.set(out, x);
+        if (x !== undefined) {
+          const clamp = (v: number): number => Math.min(Math.max(v < 0 ? v + x : v, 0), x);
+          this.lengths.set(out, Math.max(clamp(attrInt(node, 'end', x)) - clamp(attrInt(node, 'start', 0)), 0));
+        }
         return;
       }
       case 'Unsqueeze': {
@@ -166,10 +169,13 @@ export class GraphView {
         else if (axes !== undefined && x !== undefined) set(x - axes);
         return;
       }
-      case 'Concat': case 'Split':
+      case 'Concat': case 'Split': {
+        const lengths = node.inputs.map((n) => this.lengths.get(n));
+        if (node.opType === 'Concat' && r(0) === 1 && lengths.every((n) => n !== undefined)) this.lengths.set(out, (lengths as number[]).reduce((a, b) => a + b, 0));
         set(r(0));
         for (const o of node.outputs) if (r(0) !== undefined) this.ranks.set(o, r(0)!);
         return;
+      }
       default:
         // Unary, shape-preserving ops (elementwise, Softmax, LayerNormalization, Transpose, Slice, Conv …).
         set(r(0));
