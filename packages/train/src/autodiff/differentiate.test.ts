@@ -1,7 +1,9 @@
-import { GraphBuilder, float } from '@clipseg/convert/graph';
+import { GraphBuilder, float, writeModel } from '@clipseg/convert/graph';
+import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { checkGradients, worstError } from '../../test/gradient-check.js';
 import { AutodiffError } from './autodiff-error.js';
+import { bceWithLogitsMean } from './bce-with-logits.js';
 import { addGradients } from './differentiate.js';
 
 describe('addGradients', () => {
@@ -46,6 +48,36 @@ describe('addGradients', () => {
       outputDims: [2, 4, 3],
     });
     expect(worstError('FiLM', report)).toBeLessThan(1e-7);
+  });
+
+  it("runs the README's example: a logistic regression's gradient is Xᵀ(σ(Xw) − t)/N", async () => {
+    const g = new GraphBuilder('train');
+    const x = g.input('x', 'float32', ['batch', 4]);
+    const w = g.input('w', 'float32', [4, 1]);
+    const t = g.input('target', 'float32', ['batch', 1]);
+    const loss = g.op('Identity', [bceWithLogitsMean(g, g.op('MatMul', [x, w]), t)], {}, 'loss');
+    g.output(loss, 'float32', []);
+    const { outputs, unreached } = addGradients(g, { loss, wrt: ['w'] });
+    expect([...outputs.values()]).toEqual(['grad.w']);
+    expect(unreached).toEqual([]);
+    const session = await ort.InferenceSession.create(await writeModel(g));
+    const xs = [0.5, -1, 2, 0.25, 1.5, 0.5, -0.5, 1];
+    const ws = [0.1, -0.2, 0.3, 0.4];
+    const ts = [1, 0];
+    try {
+      const out = await session.run({
+        x: new ort.Tensor('float32', Float32Array.from(xs), [2, 4]),
+        w: new ort.Tensor('float32', Float32Array.from(ws), [4, 1]),
+        target: new ort.Tensor('float32', Float32Array.from(ts), [2, 1]),
+      });
+      const residual = [0, 1].map((n) => 1 / (1 + Math.exp(-ws.reduce((s, wi, i) => s + wi * xs[n * 4 + i]!, 0))) - ts[n]!);
+      const expected = ws.map((_, i) => (residual[0]! * xs[i]! + residual[1]! * xs[4 + i]!) / 2);
+      const grad = Array.from(out['grad.w']!.data as Float32Array);
+      expect(out['grad.w']!.dims).toEqual([4, 1]);
+      grad.forEach((v, i) => expect(Math.abs(v - expected[i]!)).toBeLessThan(1e-7));
+    } finally {
+      await session.release();
+    }
   });
 
   it('lists the tensors the loss does not reach and declares no output for them', () => {
