@@ -143,6 +143,12 @@ describe('readCocoDataset', () => {
     await expect(readCocoDataset(missing, { annotations: 'instances.json', imagesFolder: 'imgs', checkImages: false })).resolves.toMatchObject({ items: { length: 3 } });
   });
 
+  it('refuses an image whose header states another size than the annotations', async () => {
+    const header = new Uint8Array([0x47, 0x49, 0x46, 0x38, 0x39, 0x61, 4, 0, 5, 0, 0, 0]); // a 4 × 5 GIF
+    const problems = await problemsOf(files(coco(), { 'imgs/b.jpg': header }));
+    expect(problems).toEqual([{ file: 'instances.json', where: 'images[] id 2', message: expect.stringMatching(/says imgs\/b.jpg is 4 × 3, but its header says 4 × 5/) }]);
+  });
+
   it('refuses unsafe names for the annotations file and the images folder', async () => {
     expect(await problemsOf(files(coco()), { annotations: '../instances.json' })).toEqual([expect.objectContaining({ where: 'options.annotations' })]);
     expect(await problemsOf(files(coco()), { imagesFolder: '/abs' })).toEqual([expect.objectContaining({ where: 'options.imagesFolder' })]);

@@ -59,7 +59,8 @@ function isId(value: unknown): value is number {
  * `segmentation` is polygons or RLE (uncompressed or compressed). Validates the whole file up front and lists every
  * problem: unreadable or oversized JSON, missing arrays, duplicate image / category / annotation ids, unknown
  * image or category ids, bad image sizes, unsafe file names (core's `checkRelativePath`), polygons with an odd
- * number of coordinates, RLE sizes other than the image's, missing images, an empty dataset. Masks are not drawn
+ * number of coordinates, RLE sizes other than the image's, missing images, images whose header states another size
+ * than the annotations, an empty dataset. Masks are not drawn
  * here: {@link cocoItemMask} draws an item's on demand, exactly as pycocotools' `annToMask` (merged).
  *
  * @throws {@link TrainDataError} `TRAIN_DATA_INVALID` listing every problem, `TRAIN_DATA_INVALID_ARGUMENT` for bad
@@ -162,14 +163,19 @@ function checkPrompt(value: unknown, problems: ProblemList, file: string, where:
   return undefined;
 }
 
-/** Checks the images that have items, 16 at a time. */
+/** Checks the images that have items, 16 at a time: there, within `maxBytes`, of the annotated size where the header tells. */
 async function checkImages(files: FileSet, items: readonly CocoDatasetItem[], maxBytes: number, problems: ProblemList, file: string): Promise<void> {
-  const names = [...new Set(items.map((item) => item.image))];
+  const byImage = new Map(items.map((item) => [item.image, item]));
+  const names = [...byImage.keys()];
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < names.length) {
-      const name = names[next++]!;
-      await checkDatasetFile(files, name, maxBytes, problems, file, "images[].file_name");
+      const item = byImage.get(names[next++]!)!;
+      const checked = await checkDatasetFile(files, item.image, maxBytes, problems, file, `images[] id ${item.imageId}`);
+      const size = checked?.size;
+      if (size !== undefined && (size.width !== item.width || size.height !== item.height)) {
+        problems.add(file, `says ${item.image} is ${item.width} × ${item.height}, but its header says ${size.width} × ${size.height}; masks are drawn at the annotated size.`, `images[] id ${item.imageId}`);
+      }
     }
   };
   await Promise.all(Array.from({ length: Math.min(16, names.length) }, worker));

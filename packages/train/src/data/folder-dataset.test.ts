@@ -90,6 +90,24 @@ describe('readFolderDataset', () => {
     expect(reads).toBe(0);
   });
 
+  it('refuses a mask whose PNG header states another size than its image', async () => {
+    const header = (width: number, height: number): Uint8Array => {
+      const bytes = new Uint8Array(33);
+      bytes.set([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]);
+      new DataView(bytes.buffer).setUint32(16, width);
+      new DataView(bytes.buffer).setUint32(20, height);
+      return bytes;
+    };
+    const files = memoryFileSet({
+      'dataset.jsonl': lines({ image: 'i.png', mask: 'm.png', prompt: 'p' }, { image: 'i.png', mask: 'ok.png', prompt: 'q' }, { image: 'i.png', mask: 'unknown.png', prompt: 'r' }),
+      'i.png': header(640, 480),
+      'm.png': header(480, 640),
+      'ok.png': header(640, 480),
+      'unknown.png': png,
+    });
+    expect(await problemsOf(files)).toEqual([{ file: 'dataset.jsonl', where: 'line 1', message: 'names the mask m.png, 480 × 640, for the image i.png, 640 × 480; a mask must have its image\'s size.' }]);
+  });
+
   it('refuses images over maxImageBytes', async () => {
     const files = memoryFileSet({ 'dataset.jsonl': lines({ image: 'i.png', mask: 'm.png', prompt: 'p' }), 'i.png': new Uint8Array(11), 'm.png': png });
     await expect(readFolderDataset(files, { maxImageBytes: 10 })).rejects.toMatchObject({ details: { problemCount: 1, problems: [{ where: 'line 1', message: expect.stringMatching(/"i.png", which is 11 bytes/) }] } });

@@ -1,6 +1,6 @@
 import type { FileSet } from '@clipseg/core';
 import type { DatasetPrompt, FolderDatasetItem } from './dataset-item.js';
-import { checkDatasetFile, checkDatasetName, describe, readDatasetFile } from './read-dataset-file.js';
+import { checkDatasetFile, checkDatasetName, describe, readDatasetFile, type CheckedFile } from './read-dataset-file.js';
 import { ProblemList } from './train-data-error.js';
 
 /** The folder layout's manifest, at the dataset's root. */
@@ -29,7 +29,8 @@ const KEYS = new Set(['image', 'mask', 'prompt', 'promptImage']);
  * whose every line is `{"image": …, "mask": …, "prompt": "…"}` or `{"image": …, "mask": …, "promptImage": …}`,
  * names relative to the dataset's root. Checks everything it can without decoding images: the manifest's lines, the
  * names (core's `checkRelativePath`: no `..`, not absolute), that every named file exists and is within
- * `maxImageBytes`, and that no (image, mask, prompt) line repeats.
+ * `maxImageBytes`, that a mask has its image's size where both headers state it (PNG, JPEG,
+ * GIF), and that no (image, mask, prompt) line repeats.
  *
  * @param files - the dataset folder (runtime-node's `directoryFileSet`, a folder picked in the browser …)
  * @returns the items in manifest order
@@ -54,7 +55,7 @@ export async function readFolderDataset(files: FileSet, options: ReadFolderDatas
   }
   const items: FolderDatasetItem[] = [];
   const seen = new Map<string, number>();
-  const checked = new Map<string, boolean>();
+  const checked = new Map<string, CheckedFile | undefined>();
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!.trim();
@@ -74,16 +75,19 @@ export async function readFolderDataset(files: FileSet, options: ReadFolderDatas
     if (first !== undefined) problems.add(manifest, `repeats line ${first} (same image, mask and prompt).`, where);
     else seen.set(key, i + 1);
     const names = [item.image, item.mask, ...(item.prompt.kind === 'image' ? [item.prompt.image] : [])];
-    let present = true;
+    const found: (CheckedFile | undefined)[] = [];
     for (const name of names) {
-      let ok = checked.get(name);
-      if (ok === undefined) {
-        ok = await checkDatasetFile(files, name, maxImageBytes, problems, manifest, where);
-        checked.set(name, ok);
+      let file = checked.get(name);
+      if (!checked.has(name)) {
+        file = await checkDatasetFile(files, name, maxImageBytes, problems, manifest, where);
+        checked.set(name, file);
       }
-      present &&= ok;
+      found.push(file);
     }
-    if (present) items.push(item);
+    const [image, mask] = found;
+    if (image?.size !== undefined && mask?.size !== undefined && (image.size.width !== mask.size.width || image.size.height !== mask.size.height)) {
+      problems.add(manifest, `names the mask ${item.mask}, ${mask.size.width} × ${mask.size.height}, for the image ${item.image}, ${image.size.width} × ${image.size.height}; a mask must have its image's size.`, where);
+    } else if (found.every((file) => file !== undefined)) items.push(item);
   }
   if (items.length === 0 && problems.count === 0) problems.add(manifest, 'lists no items; a dataset needs at least one (image, mask, prompt) line.');
   problems.throwIfAny(files.location);

@@ -1,4 +1,5 @@
 import { checkRelativePath, openSource, type FileSet } from '@clipseg/core';
+import { readHeaderSize, type HeaderSize } from './image-header-size.js';
 import type { ProblemList } from './train-data-error.js';
 
 /**
@@ -59,27 +60,36 @@ export async function readDatasetFile(files: FileSet, name: string, maxBytes: nu
   }
 }
 
+/** What {@link checkDatasetFile} learnt about a file that is there. */
+export interface CheckedFile {
+  /** The size its header states (PNG, JPEG, GIF), when known. */
+  readonly size?: HeaderSize;
+}
+
 /**
- * Checks that a file exists (and is at most `maxBytes`) without keeping its bytes. Records a problem and returns
- * `false` otherwise.
+ * Checks that a file exists and is at most `maxBytes` without keeping its bytes, and reads the size its header
+ * states ({@link readHeaderSize}). Records a problem and returns `undefined` otherwise.
  */
-export async function checkDatasetFile(files: FileSet, name: string, maxBytes: number, problems: ProblemList, referencedFrom: string, where: string): Promise<boolean> {
+export async function checkDatasetFile(files: FileSet, name: string, maxBytes: number, problems: ProblemList, referencedFrom: string, where: string): Promise<CheckedFile | undefined> {
   try {
     const source = await openSource(files, name);
     if (source === undefined) {
       problems.add(referencedFrom, `names ${JSON.stringify(name)}, which is missing from ${files.location}.`, where);
-      return false;
+      return undefined;
     }
-    const size = source.size;
-    await source.close?.();
-    if (size > maxBytes) {
-      problems.add(referencedFrom, `names ${JSON.stringify(name)}, which is ${size} bytes, more than the ${maxBytes} bytes allowed for an image.`, where);
-      return false;
+    try {
+      if (source.size > maxBytes) {
+        problems.add(referencedFrom, `names ${JSON.stringify(name)}, which is ${source.size} bytes, more than the ${maxBytes} bytes allowed for an image.`, where);
+        return undefined;
+      }
+      const size = await readHeaderSize(source);
+      return size === undefined ? {} : { size };
+    } finally {
+      await source.close?.();
     }
-    return true;
   } catch (error) {
     problems.add(referencedFrom, `names ${JSON.stringify(name)}, which cannot be read: ${error instanceof Error ? error.message : String(error)}`, where);
-    return false;
+    return undefined;
   }
 }
 
