@@ -8,9 +8,11 @@ import { absRule, erfRule, expRule, logRule, reluRule, sigmoidRule, softplusRule
 import { convRule, convTransposeRule } from './conv.js';
 import { addRule, divRule, mulRule, negRule, subRule } from './elementwise.js';
 import { gatherRule, sliceRule } from './indexing.js';
+import { gemmRule } from './gemm.js';
 import { layerNormRule } from './layer-norm.js';
 import { matMulRule } from './matmul.js';
 import { reduceMeanRule, reduceSumRule } from './reduce.js';
+import { castRule, maxRule, minRule, powRule, splitRule, whereRule } from './select.js';
 import { concatRule, expandRule, identityRule, reshapeLikeRule, transposeRule } from './shape-ops.js';
 import { softmaxRule } from './softmax.js';
 
@@ -18,6 +20,7 @@ import { softmaxRule } from './softmax.js';
 export const GRAD_RULES: Readonly<Record<string, GradRule>> = {
   Abs: absRule,
   Add: addRule,
+  Cast: castRule,
   Concat: concatRule,
   Conv: convRule,
   ConvTranspose: convTransposeRule,
@@ -27,12 +30,16 @@ export const GRAD_RULES: Readonly<Record<string, GradRule>> = {
   Expand: expandRule,
   Flatten: reshapeLikeRule,
   Gather: gatherRule,
+  Gemm: gemmRule,
   Identity: identityRule,
   LayerNormalization: layerNormRule,
   Log: logRule,
   MatMul: matMulRule,
+  Max: maxRule,
+  Min: minRule,
   Mul: mulRule,
   Neg: negRule,
+  Pow: powRule,
   ReduceMean: reduceMeanRule,
   ReduceSum: reduceSumRule,
   Relu: reluRule,
@@ -41,12 +48,14 @@ export const GRAD_RULES: Readonly<Record<string, GradRule>> = {
   Slice: sliceRule,
   Softmax: softmaxRule,
   Softplus: softplusRule,
+  Split: splitRule,
   Sqrt: sqrtRule,
   Squeeze: reshapeLikeRule,
   Sub: subRule,
   Tanh: tanhRule,
   Transpose: transposeRule,
   Unsqueeze: reshapeLikeRule,
+  Where: whereRule,
 };
 
 /** Operator types {@link GRAD_RULES} covers, sorted. */
