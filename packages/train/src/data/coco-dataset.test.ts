@@ -152,6 +152,10 @@ describe('readCocoDataset', () => {
   it('refuses unsafe names for the annotations file and the images folder', async () => {
     expect(await problemsOf(files(coco()), { annotations: '../instances.json' })).toEqual([expect.objectContaining({ where: 'options.annotations' })]);
     expect(await problemsOf(files(coco()), { imagesFolder: '/abs' })).toEqual([expect.objectContaining({ where: 'options.imagesFolder' })]);
+    const long = coco({ images: [{ id: 1, file_name: 'x'.repeat(150), width: 6, height: 5 }, ...(coco().images as unknown[]).slice(1)] });
+    expect(await problemsOf(files(long), { imagesFolder: Array.from({ length: 6 }, () => 'f'.repeat(150)).join('/') })).toEqual([
+      expect.objectContaining({ where: 'images[0].file_name', message: expect.stringMatching(/longer than 1024/) }),
+    ]);
     await expect(readCocoDataset(files(coco()), { annotations: 'instances.json', promptFrom: { category: '' } })).rejects.toMatchObject({ code: 'TRAIN_DATA_INVALID_ARGUMENT' });
   });
 });

@@ -110,7 +110,7 @@ export async function readCocoDataset(files: FileSet, options: ReadCocoDatasetOp
     const sideOk = (side: unknown): side is number => isId(side) && side >= 1 && side <= MAX_COCO_IMAGE_SIDE;
     const sized = sideOk(width) && sideOk(height);
     if (!sized) problems.add(file, `width and height must be integers from 1 to ${MAX_COCO_IMAGE_SIDE}, not ${describe(width)} and ${describe(height)}.`, where);
-    const named = checkDatasetName(image.file_name, problems, file, `${where}.file_name`);
+    const named = checkDatasetName(image.file_name, problems, file, `${where}.file_name`) && checkDatasetName(folder === '' ? image.file_name : `${folder}/${image.file_name}`, problems, file, `${where}.file_name`);
     if (sized && named) images.set(image.id, { name: folder === '' ? (image.file_name as string) : `${folder}/${image.file_name as string}`, width, height });
     else images.set(image.id, { name: '', width: 0, height: 0 });
   });
