@@ -14,3 +14,9 @@ export { ONNX_DATA_TYPE_CODES, elementCount } from './onnx/data-type.js';
 export type { OnnxDataType, OnnxTypedArray } from './onnx/data-type.js';
 export { onnx } from './onnx/onnx-proto.js';
 export type { AttributeProtoInit, GraphProtoInit, ModelProtoInit, NodeProtoInit, TensorProtoInit, ValueInfoProtoInit } from './onnx/onnx-proto.js';
+
+// The decoder as a builder (parameters as initializers named by HF, Linear weights stored transposed as
+// `<name>::T`), for training graphs that append a loss and gradients to it.
+export { buildDecoderGraph } from './graphs/decoder-graph.js';
+export type { DecoderGraphOptions } from './graphs/decoder-graph.js';
+export { WeightStore } from './graphs/weight-store.js';
