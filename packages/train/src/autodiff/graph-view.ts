@@ -159,6 +159,14 @@ export class GraphView {
         set(d === undefined || i === undefined ? undefined : d - 1 + i);
         return;
       }
+      case 'GatherND': {
+        // rank = r + q − indices.shape[−1] − 1 − batch_dims, when the indices' last dim is declared.
+        const last = this.declared.get(node.inputs[1] ?? '')?.dims.at(-1);
+        const d = r(0);
+        const q = r(1);
+        if (typeof last === 'number' && d !== undefined && q !== undefined) set(d + q - last - 1 - attrInt(node, 'batch_dims', 0));
+        return;
+      }
       case 'ReduceSum': case 'ReduceMean': case 'ReduceMax': {
         const keep = attrInt(node, 'keepdims', 1) === 1;
         const axes = node.opType === 'ReduceSum' ? len(1) : attrInts(node, 'axes')?.length;

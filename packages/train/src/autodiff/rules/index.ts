@@ -7,7 +7,7 @@ import type { GradRule } from '../grad-context.js';
 import { absRule, erfRule, expRule, logRule, reluRule, sigmoidRule, softplusRule, sqrtRule, tanhRule } from './activations.js';
 import { convRule, convTransposeRule } from './conv.js';
 import { addRule, divRule, mulRule, negRule, subRule } from './elementwise.js';
-import { gatherRule, sliceRule } from './indexing.js';
+import { gatherNdRule, gatherRule, sliceRule } from './indexing.js';
 import { gemmRule } from './gemm.js';
 import { layerNormRule } from './layer-norm.js';
 import { matMulRule } from './matmul.js';
@@ -30,6 +30,7 @@ export const GRAD_RULES: Readonly<Record<string, GradRule>> = {
   Expand: expandRule,
   Flatten: reshapeLikeRule,
   Gather: gatherRule,
+  GatherND: gatherNdRule,
   Gemm: gemmRule,
   Identity: identityRule,
   LayerNormalization: layerNormRule,

@@ -20,6 +20,24 @@ describe('indexing gradients (float64 finite differences)', () => {
     });
     expect(worstError('Slice CLS', report)).toBeLessThan(TOL);
   });
+  it('Gather along axis 0 (an embedding table) with repeated and negative indices', async () => {
+    const report = await checkGradients({
+      forward: (g, x) => g.op('Gather', [x['table']!, x['ids']!], { axis: 0 }),
+      inputs: { table: { dims: [5, 3] }, ids: { dims: [2, 3], values: [4, 0, 4, -1, 2, 0], int64: true } },
+      outputDims: [2, 3, 3],
+      wrt: ['table'],
+    });
+    expect(worstError('Gather axis 0', report)).toBeLessThan(TOL);
+  });
+  it('GatherND with batch_dims 1 (the text encoder pools the EOS token like this)', async () => {
+    const report = await checkGradients({
+      forward: (g, x) => g.op('GatherND', [x['x']!, x['i']!], { batch_dims: 1 }),
+      inputs: { x: { dims: [3, 4, 2] }, i: { dims: [3, 1], values: [3, 0, 3], int64: true } },
+      outputDims: [3, 2],
+      wrt: ['x'],
+    });
+    expect(worstError('GatherND', report)).toBeLessThan(TOL);
+  });
   it('Gather with repeated indices sums their cotangents', async () => {
     const report = await checkGradients({
       forward: (g, x) => g.op('Gather', [x['x']!, x['i']!], { axis: 1 }),
