@@ -32,6 +32,8 @@ export interface GradientCase {
   /** Finite-difference step (default 1e-6 in float64, 1e-2 in float32). */
   readonly step?: number;
   readonly seed?: number;
+  /** Inputs declared with symbolic dims (`<name>_0`, …) instead of their fixed dims. */
+  readonly symbolic?: readonly string[];
   /** Replacement rules (to check that a wrong rule is caught). */
   readonly rules?: Readonly<Record<string, GradRule>>;
 }
@@ -70,7 +72,10 @@ export function toFloat64Model(bytes: Uint8Array): Uint8Array {
 async function buildModel(c: GradientCase, withGradients: boolean, wrt: readonly string[]): Promise<Uint8Array> {
   const g = new GraphBuilder('gradient-check');
   const names: Record<string, string> = {};
-  for (const [name, spec] of Object.entries(c.inputs)) names[name] = g.input(name, spec.int64 === true ? 'int64' : 'float32', spec.dims as Dim[]);
+  for (const [name, spec] of Object.entries(c.inputs)) {
+    const dims: Dim[] = c.symbolic?.includes(name) === true ? spec.dims.map((_, i) => `${name}_${i}`) : [...spec.dims];
+    names[name] = g.input(name, spec.int64 === true ? 'int64' : 'float32', dims);
+  }
   const cot = g.input('cotangent', 'float32', c.outputDims as Dim[]);
   const y = c.forward(g, names);
   const loss = g.op('ReduceSum', [g.op('Mul', [y, cot])], { keepdims: 0 }, 'loss');

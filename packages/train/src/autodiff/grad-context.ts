@@ -40,7 +40,8 @@ export class GradContext {
 
   /**
    * Sums `grad` (of rank `gradRank`, the broadcast shape) down to the shape of `like`: over the leading axes
-   * `like` lacks, then over every axis where `like` has size 1 (found at run time, so symbolic dims work).
+   * `like` lacks, then over every axis where `like` has size 1 (read from its declared dims when they are all
+   * fixed, else found at run time, so symbolic dims work).
    */
   unbroadcast(grad: string, gradRank: number, like: string, node: ViewNode): string {
     const { g } = this;
@@ -51,6 +52,12 @@ export class GradContext {
       out = g.op('ReduceSum', [out, g.constInt64(lead)], { keepdims: 0 });
     }
     if (likeRank === 0) return out;
+    const dims = this.view.declared.get(like)?.dims;
+    if (dims !== undefined && dims.every((d) => typeof d === 'number')) {
+      // Declared with fixed dims (parameters, most often): the axes to sum are known now.
+      const axes = dims.flatMap((d, i) => (d === 1 ? [i] : []));
+      return axes.length === 0 ? out : g.op('ReduceSum', [out, g.constInt64(axes)], { keepdims: 1 });
+    }
     const ones = g.op('Equal', [g.op('Shape', [like]), g.constInt64([1], [])]);
     const axes = g.op('Reshape', [g.op('NonZero', [ones]), g.constInt64([-1])]);
     return g.op('ReduceSum', [out, axes], { keepdims: 1, noop_with_empty_axes: 1 });

@@ -15,6 +15,15 @@ describe('elementwise gradients (float64 finite differences)', () => {
       expect(worstError(op, report)).toBeLessThan(TOL);
     });
   }
+  it('Mul of intermediate tensors (broadcast axes found at run time) and of inputs with symbolic dims', async () => {
+    const report = await checkGradients({
+      forward: (g, x) => g.op('Mul', [g.op('Tanh', [x['a']!]), g.op('Add', [g.op('Tanh', [x['b']!]), x['c']!])]),
+      inputs: { a: { dims: [2, 1, 4] }, b: { dims: [3, 1] }, c: { dims: [1] } },
+      outputDims: [2, 3, 4],
+      symbolic: ['a'],
+    });
+    expect(worstError('Mul dynamic', report)).toBeLessThan(TOL);
+  });
   it('Neg, and a tensor used several times (x · x − x) accumulates', async () => {
     const report = await checkGradients({
       forward: (g, x) => g.op('Neg', [g.op('Sub', [g.op('Mul', [x['x']!, x['x']!]), x['x']!])]),
