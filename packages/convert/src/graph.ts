@@ -15,8 +15,10 @@ export type { OnnxDataType, OnnxTypedArray } from './onnx/data-type.js';
 export { onnx } from './onnx/onnx-proto.js';
 export type { AttributeProtoInit, GraphProtoInit, ModelProtoInit, NodeProtoInit, TensorProtoInit, ValueInfoProtoInit } from './onnx/onnx-proto.js';
 
-// The decoder as a builder (parameters as initializers named by HF, Linear weights stored transposed as
-// `<name>::T`), for training graphs that append a loss and gradients to it.
+// The CLIPSeg graphs as builders (parameters as initializers named by HF, Linear weights stored transposed as
+// `<name>::T`), for training graphs that append a loss and gradients to them.
 export { buildDecoderGraph } from './graphs/decoder-graph.js';
 export type { DecoderGraphOptions } from './graphs/decoder-graph.js';
 export { WeightStore } from './graphs/weight-store.js';
+export { buildTextEncoderGraph } from './graphs/text-encoder-graph.js';
+export { buildVisionEncoderGraph } from './graphs/vision-encoder-graph.js';

@@ -63,6 +63,8 @@ export class GraphView {
   private readonly ranks = new Map<string, number>();
   /** Length of 1-D int64 tensors where known (shape tensors, axes), for rank inference. */
   private readonly lengths = new Map<string, number>();
+  /** The last dim of tensors where it is known though the shape is not (ArgMax with keepdims over the last axis). */
+  private readonly lastDims = new Map<string, number>();
 
   /** @param g - the builder whose current graph is viewed (later additions are not seen) */
   constructor(g: GraphBuilder) {
@@ -159,9 +161,20 @@ export class GraphView {
         set(d === undefined || i === undefined ? undefined : d - 1 + i);
         return;
       }
+      case 'ArgMax': case 'ArgMin': {
+        const x = r(0);
+        if (x === undefined) return;
+        const keep = attrInt(node, 'keepdims', 1) === 1;
+        const axis = attrInt(node, 'axis', 0);
+        set(keep ? x : x - 1);
+        // keepdims over the last axis: the last dim is 1 (GatherND's indices are often made like this).
+        if (keep && (axis === -1 || axis === x - 1)) this.lastDims.set(out, 1);
+        return;
+      }
       case 'GatherND': {
-        // rank = r + q − indices.shape[−1] − 1 − batch_dims, when the indices' last dim is declared.
-        const last = this.declared.get(node.inputs[1] ?? '')?.dims.at(-1);
+        // rank = r + q − indices.shape[−1] − 1 − batch_dims, when the indices' last dim is known.
+        const declaredLast = this.declared.get(node.inputs[1] ?? '')?.dims.at(-1);
+        const last = typeof declaredLast === 'number' ? declaredLast : this.lastDims.get(node.inputs[1] ?? '');
         const d = r(0);
         const q = r(1);
         if (typeof last === 'number' && d !== undefined && q !== undefined) set(d + q - last - 1 - attrInt(node, 'batch_dims', 0));
