@@ -2,7 +2,8 @@
  * `@clipseg/core/hf`: the HuggingFace model classes over a converted bundle, one for one with transformers'
  * (`CLIPSegProcessor`, `CLIPSegModel`, `CLIPSegTextModel`, `CLIPSegVisionModel`, `CLIPSegForImageSegmentation`),
  * with their inputs, outputs, checks and messages, on any `Backend`. `HFBundle` opens a bundle once for several
- * classes; `interpolatePositionEmbeddings` is HF's `interpolate_pos_encoding` table resize. See
+ * classes; `interpolatePositionEmbeddings` is HF's `interpolate_pos_encoding` table resize (and
+ * `interpolatePositionEmbeddingsAdjoint` its transpose, for the table's gradient). See
  * docs/hf-api-mapping.md for each Python call and its counterpart.
  *
  * @packageDocumentation
@@ -27,7 +28,8 @@ export { CLIPSegModel } from './clipseg-model.js';
 export type { ImageFeaturesOptions } from './clipseg-model.js';
 export { CLIPSegForImageSegmentation } from './clipseg-for-image-segmentation.js';
 export type { ConditionalEmbeddingsArgs } from './clipseg-for-image-segmentation.js';
-export { interpolatePositionEmbeddings } from './position-embeddings.js';
+export { interpolatePositionEmbeddings, interpolatePositionEmbeddingsAdjoint } from './position-embeddings.js';
+export type { PositionEmbeddingsAdjointOptions, PositionGrid } from './position-embeddings.js';
 export type {
   BaseModelOutputWithPooling,
   CLIPSegDecoderOutput,
