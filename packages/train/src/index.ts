@@ -25,3 +25,7 @@ export type { DatasetProblem, TrainDataErrorCode } from './data/train-data-error
 // Reverse-mode gradients for ONNX graphs
 export { AutodiffError, DIFFERENTIABLE_OPS, GRAD_RULES, GradContext, GraphView, addGradients, attrFloat, attrInt, attrInts, bceWithLogitsMean, firstCotangent } from './autodiff/index.js';
 export type { AddGradientsOptions, AddedGradients, AutodiffErrorCode, DeclaredTensor, GradRule, ViewNode } from './autodiff/index.js';
+
+// Decoder training on any backend (issue 16 §2 "API")
+export { AdamW, DecoderTrainer, GRADIENT_PREFIX, LOSS_OUTPUT, LOSS_ROWS_OUTPUT, ParameterInputStore, TrainingError, buildDecoderTrainingGraph, cosineLearningRate } from './training/index.js';
+export type { AdamWOptions, AdamWState, DecoderStepResult, DecoderTrainingExample, DecoderTrainingGraph, DecoderTrainingGraphOptions, TrainableParameter, TrainingErrorCode } from './training/index.js';

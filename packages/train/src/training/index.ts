@@ -1,0 +1,15 @@
+/**
+ * Decoder training on any backend: the training graph, the trainer, AdamW exact to PyTorch and the cosine schedule.
+ *
+ * @module
+ */
+export { AdamW } from './adamw.js';
+export type { AdamWOptions, AdamWState } from './adamw.js';
+export { cosineLearningRate } from './cosine-schedule.js';
+export { DecoderTrainer } from './decoder-trainer.js';
+export type { DecoderStepResult, DecoderTrainingExample } from './decoder-trainer.js';
+export { GRADIENT_PREFIX, LOSS_OUTPUT, LOSS_ROWS_OUTPUT, buildDecoderTrainingGraph } from './decoder-training-graph.js';
+export type { DecoderTrainingGraph, DecoderTrainingGraphOptions, TrainableParameter } from './decoder-training-graph.js';
+export { ParameterInputStore } from './parameter-input-store.js';
+export { TrainingError } from './training-error.js';
+export type { TrainingErrorCode } from './training-error.js';
