@@ -7,6 +7,7 @@
 import type { ImageSize } from '@clipseg/core';
 import { activationName } from '@clipseg/core/bundle';
 import type { CLIPSegGraphConfig } from '@clipseg/convert';
+import { expectedParameters } from '@clipseg/convert';
 import { buildDecoderGraph, writeModel } from '@clipseg/convert/graph';
 import { addGradients } from '../autodiff/differentiate.js';
 import { ParameterInputStore } from './parameter-input-store.js';
@@ -62,7 +63,7 @@ export const GRADIENT_PREFIX = 'grad.';
  */
 export async function buildDecoderTrainingGraph(config: CLIPSegGraphConfig, options: DecoderTrainingGraphOptions = {}): Promise<DecoderTrainingGraph> {
   const imageSize = options.imageSize ?? { height: 352, width: 352 };
-  const store = new ParameterInputStore(config);
+  const store = new ParameterInputStore(expectedParameters(config));
   const g = buildDecoderGraph(config, store, imageSize);
   const target = g.input('target', 'float32', ['prompts', imageSize.height, imageSize.width]);
   // The mean in two steps, row means then their mean: onnxruntime's float32 ReduceMean over all of a prompt's

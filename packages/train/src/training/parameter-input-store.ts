@@ -4,8 +4,7 @@
  *
  * @module
  */
-import type { CLIPSegGraphConfig } from '@clipseg/convert';
-import { expectedParameters } from '@clipseg/convert';
+import type { ParameterShapes } from '@clipseg/convert';
 import type { GraphBuilder } from '@clipseg/convert/graph';
 import { WeightStore } from '@clipseg/convert/graph';
 
@@ -25,9 +24,9 @@ export class ParameterInputStore extends WeightStore {
   /** The parameters made inputs so far, in order of first use. */
   readonly used: string[] = [];
 
-  /** @param config - the model whose parameter shapes (`expectedParameters`) the inputs take */
-  constructor(config: CLIPSegGraphConfig) {
-    super(noReads, expectedParameters(config), 'fp32');
+  /** @param shapes - the parameters' shapes, e.g. `expectedParameters(config)` of `@clipseg/convert` */
+  constructor(shapes: ParameterShapes) {
+    super(noReads, shapes, 'fp32');
   }
 
   private declare(g: GraphBuilder, name: string): string {
