@@ -8,6 +8,7 @@ import { tokenizeCommand } from './tokenize.js';
 import { runWorkflowCommand } from './run-workflow.js';
 import { pullCommand } from './pull.js';
 import { modelsCommand } from './models.js';
+import { gradCommand } from './grad.js';
 
 /** Every `clipseg` command, in help order. */
-export const commands: readonly Command[] = [segmentCommand, embedCommand, preprocessCommand, pullCommand, modelsCommand, convertCommand, initRandomCommand, tokenizeCommand, runWorkflowCommand];
+export const commands: readonly Command[] = [segmentCommand, embedCommand, preprocessCommand, pullCommand, modelsCommand, convertCommand, initRandomCommand, tokenizeCommand, runWorkflowCommand, gradCommand];

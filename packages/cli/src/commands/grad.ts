@@ -1,0 +1,135 @@
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { CLIPSeg, CLIPSegConfig, createTensor, memoryFileSet, ViTImageProcessorConfig, writeSafetensors, type Backend, type Prompt, type Tensor } from '@clipseg/core';
+import { convertCheckpoint, openCheckpoint } from '@clipseg/convert';
+import { preprocess, rasterImageAdapter, type PromptMask, type RasterImage } from '@clipseg/processor';
+import { createNodeBackend, decodeImage, DEFAULT_MAX_PIXELS, directoryFileSet, writeFilesAtomic } from '@clipseg/runtime-node';
+import { entryKind, sha256Node } from '@clipseg/runtime-node/io';
+import { buildDecoderTrainingGraph, DecoderTrainer, maskFromRaster, type DecoderTrainingExample } from '@clipseg/train';
+import { CliError } from '../cli-error.js';
+import type { Command } from '../command.js';
+import { resizeMaskNearest } from '../grad/resize-mask-nearest.js';
+import { attachOptionValues, positiveInt, withUsageErrors, type OptionTable } from '../parse-options.js';
+
+const usage = `Usage: clipseg grad --model CHECKPOINT (--image FILE)... (--prompt TEXT | --prompt-image FILE)...
+                   (--target MASK)... [--trainable decoder] --out FILE.safetensors
+
+Computes the loss of one batch and its gradient for every trainable parameter, as
+HF's CLIPSegForImageSegmentation.forward(labels=...) with frozen CLIP: BCE-with-logits,
+mean over every pixel of every example. Writes float32 'loss' [1] and
+'grad.<HF parameter name>' (HF layout) for each trainable parameter.
+
+The i-th --image goes with the i-th prompt (--prompt and --prompt-image, in the
+order given) and the i-th --target: one example each; the three counts must agree.
+A target is an 8-bit mask image, a gray value > 127 is foreground (colour is
+converted to gray as Pillow's convert('L')). A target of another size than the
+model input is resized to it by nearest neighbour on pixel centres (Pillow's
+NEAREST); thresholding commutes with it.
+
+Options:
+  --model CHECKPOINT   an HF checkpoint folder (config.json, model.safetensors or
+                       pytorch_model.bin, tokenizer and preprocessor files)
+  --trainable WHAT     decoder (default): every decoder.* parameter, CLIP frozen.
+                       'all' (CLIP trained too) is not available yet.
+  --max-pixels N       refuse larger images (default ${DEFAULT_MAX_PIXELS})
+`;
+
+const optionTable = {
+  model: { type: 'string' },
+  image: { type: 'string', multiple: true },
+  prompt: { type: 'string', multiple: true },
+  'prompt-image': { type: 'string', multiple: true },
+  target: { type: 'string', multiple: true },
+  trainable: { type: 'string' },
+  out: { type: 'string' },
+  'max-pixels': { type: 'string' },
+} as const satisfies OptionTable;
+
+type GradPrompt = Prompt<RasterImage, PromptMask>;
+
+/** The converted model in memory: the pipeline (prompt embeddings), the vision graph and the parameters. */
+async function openModel(dir: string, backend: Backend) {
+  if ((await entryKind(dir, 'config.json')) !== 'file') {
+    throw new CliError('CLI_INPUT_NOT_FOUND', `--model ${dir}: not an HF checkpoint folder (no config.json). 'clipseg grad' reads the parameters from a checkpoint; pass the folder 'clipseg convert' took.`);
+  }
+  const files = directoryFileSet(dir);
+  const converted = await convertCheckpoint(files, { sha256: sha256Node });
+  const bundle = memoryFileSet(Object.fromEntries(converted.files), dir);
+  const read = (path: string): Uint8Array => converted.files.get(path)!;
+  const config = CLIPSegConfig.fromJSON(new TextDecoder().decode(read(converted.manifest.files.config.path)));
+  const processor = ViTImageProcessorConfig.fromJSON(new TextDecoder().decode(read(converted.manifest.files.preprocessor.path)));
+  const seg = await CLIPSeg.load<RasterImage, PromptMask>(bundle, backend, { images: rasterImageAdapter });
+  return { config, processor, seg, imageSize: converted.manifest.imageSize, visionModel: read(converted.manifest.graphs.vision_encoder.path), checkpoint: files };
+}
+
+/** `clipseg grad`: loss and gradients of one batch, for inspecting a training run. */
+export const gradCommand: Command = {
+  name: 'grad',
+  summary: 'Write the loss of a batch and the gradient of every trainable parameter (decoder training)',
+  usage,
+  options: optionTable,
+  async run(args, io) {
+    const { values, positionals, tokens } = withUsageErrors(() =>
+      parseArgs({ args: attachOptionValues(args, optionTable), allowPositionals: true, strict: true, tokens: true, options: optionTable }),
+    );
+    if (positionals.length > 0) throw new CliError('CLI_USAGE', `Unexpected argument '${positionals[0]}': use --image, --prompt and --target.`);
+    if (values.model === undefined) throw new CliError('CLI_USAGE', 'Give --model CHECKPOINT (an HF checkpoint folder).');
+    if (values.out === undefined) throw new CliError('CLI_USAGE', 'Give --out FILE.safetensors.');
+    const trainable = values.trainable ?? 'decoder';
+    if (trainable === 'all') throw new CliError('CLI_USAGE', "--trainable all is not available yet; use --trainable decoder (CLIP frozen).");
+    if (trainable !== 'decoder') throw new CliError('CLI_USAGE', `--trainable must be 'decoder', got '${trainable}'.`);
+    const images = values.image ?? [];
+    const targets = values.target ?? [];
+    const promptArgs = (tokens ?? []).filter((t) => t.kind === 'option' && (t.name === 'prompt' || t.name === 'prompt-image'));
+    if (images.length === 0) throw new CliError('CLI_USAGE', 'Give at least one --image with its --prompt and --target.');
+    if (promptArgs.length !== images.length || targets.length !== images.length) {
+      throw new CliError('CLI_USAGE', `Give one prompt (--prompt or --prompt-image) and one --target per --image: got ${images.length} images, ${promptArgs.length} prompts and ${targets.length} targets.`);
+    }
+    const maxPixels = positiveInt(values['max-pixels'], '--max-pixels') ?? DEFAULT_MAX_PIXELS;
+    const decode = (file: string) => decodeImage(resolve(io.cwd, file), { maxPixels });
+    const prompts: GradPrompt[] = [];
+    for (const t of promptArgs) {
+      if (t.kind !== 'option' || t.value === undefined) continue;
+      prompts.push(t.name === 'prompt' ? t.value : { image: await decode(t.value) });
+    }
+    const rasters = await Promise.all(images.map(decode));
+    const masks = await Promise.all(targets.map(async (file) => maskFromRaster(await decode(file), file)));
+
+    const backend = createNodeBackend({ onWarning: (m) => io.stderr(`warning: ${m}\n`) });
+    const model = await openModel(resolve(io.cwd, values.model), backend);
+    const { seg, imageSize } = model;
+    const { reader } = await openCheckpoint(model.checkpoint);
+    let trainer: DecoderTrainer | undefined;
+    try {
+      const graph = await buildDecoderTrainingGraph(model.config, { imageSize });
+      const embeddings = (await seg.embed(prompts)).data as Float32Array;
+      const P = graph.projectionDim;
+      const vision = await backend.createSession(model.visionModel);
+      const batch: DecoderTrainingExample[] = [];
+      try {
+        for (const [i, raster] of rasters.entries()) {
+          const out = await vision.run({ pixel_values: preprocess([raster], model.processor) });
+          batch.push({
+            activations: graph.activations.map((name) => out[name] as Tensor<'float32'>),
+            conditionalEmbeddings: embeddings.slice(i * P, (i + 1) * P),
+            targets: resizeMaskNearest(masks[i]!, graph.targetSize),
+          });
+        }
+      } finally {
+        await vision.dispose();
+      }
+      trainer = await DecoderTrainer.create(backend, graph, (name) => reader.readFloat32(name));
+      const { loss, gradients } = await trainer.step(batch);
+      const tensors: Record<string, Tensor> = { loss: createTensor('float32', [1], [loss]) };
+      for (const { name, shape } of graph.parameters) tensors[`grad.${name}`] = createTensor('float32', shape, gradients.get(name)!);
+      const out = resolve(io.cwd, values.out);
+      await writeFilesAtomic([[out, writeSafetensors(tensors)]]);
+      io.stderr(`loss ${loss}; wrote ${graph.parameters.length} gradients to ${out}.\n`);
+    } finally {
+      await trainer?.dispose();
+      await reader.close();
+      await seg.dispose();
+    }
+    return 0;
+  },
+};
