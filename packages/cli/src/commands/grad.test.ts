@@ -1,10 +1,10 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import type { Tensor } from '@clipseg/core';
 import { describeWithShared } from '@clipseg/core/testing';
-import { openSafetensorsFile } from '@clipseg/runtime-node';
+import { decodeImage, encodePng, openSafetensorsFile } from '@clipseg/runtime-node';
 import { runCli } from '../run-cli.js';
 import { commands } from './index.js';
 
@@ -94,6 +94,28 @@ describeWithShared('clipseg grad against the PyTorch training goldens', (shared)
       '--image', file('images/chelsea.png'),
       '--prompt', 'a cat',
       '--target', file('golden/training/target-disk.png'),
+      '--image', file('images/clipseg_example_image.jpg'),
+      '--prompt', 'something to fill',
+      '--target', file('golden/training/target-box.png'),
+      '--out', out,
+    );
+    await expectGolden(shared, 'decoder', out, r);
+  }, 300_000);
+
+  it('a target of another size is resized by nearest neighbour on pixel centres: the disk at 704 × 704 gives the golden', async () => {
+    // 352 → 704 doubles every pixel; 704 → 352 by pixel centres picks source row/column 2k + 1, the original pixel.
+    const disk = await decodeImage(file('golden/training/target-disk.png'));
+    const gray = new Uint8Array(704 * 704);
+    for (let y = 0; y < 704; y++) for (let x = 0; x < 704; x++) gray[y * 704 + x] = disk.data[((y >> 1) * 352 + (x >> 1)) * disk.channels]!;
+    const big = join(work, 'target-disk-704.png');
+    writeFileSync(big, await encodePng({ width: 704, height: 704, channels: 1, data: gray }));
+    const out = join(work, 'grads-resized.safetensors');
+    const r = await cli(
+      'grad',
+      '--model', model(),
+      '--image', file('images/chelsea.png'),
+      '--prompt', 'a cat',
+      '--target', big,
       '--image', file('images/clipseg_example_image.jpg'),
       '--prompt', 'something to fill',
       '--target', file('golden/training/target-box.png'),
