@@ -27,5 +27,5 @@ export { AutodiffError, DIFFERENTIABLE_OPS, GRAD_RULES, GradContext, GraphView, 
 export type { AddGradientsOptions, AddedGradients, AutodiffErrorCode, DeclaredTensor, GradRule, ViewNode } from './autodiff/index.js';
 
 // Decoder training on any backend (issue 16 §2 "API")
-export { AdamW, DecoderTrainer, GRADIENT_PREFIX, LOSS_OUTPUT, LOSS_ROWS_OUTPUT, ParameterInputStore, TrainingError, buildDecoderTrainingGraph, cosineLearningRate } from './training/index.js';
-export type { AdamWOptions, AdamWState, DecoderStepResult, DecoderTrainingExample, DecoderTrainingGraph, DecoderTrainingGraphOptions, TrainableParameter, TrainingErrorCode } from './training/index.js';
+export { AdamW, DecoderTrainer, GRADIENT_PREFIX, LOSS_OUTPUT, LOSS_ROWS_OUTPUT, ParameterInputStore, TrainingError, buildDecoderTrainingGraph, computeFullGradients, cosineLearningRate } from './training/index.js';
+export type { AdamWOptions, AdamWState, DecoderStepResult, DecoderTrainingExample, DecoderTrainingGraph, DecoderTrainingGraphOptions, FullGradients, FullGradientsExample, FullGradientsInput, TrainableParameter, TrainingErrorCode } from './training/index.js';

@@ -32,11 +32,11 @@ describe('clipseg grad: usage errors', () => {
     expect((await cli('grad', '--image', 'a.png', '--prompt', 'x', '--target', 't.png', '--out', 'g.safetensors')).stderr).toMatch(/Give --model CHECKPOINT/);
     expect((await cli('grad', '--model', 'm', '--image', 'a.png', '--prompt', 'x', '--target', 't.png')).stderr).toMatch(/Give --out/);
   });
-  it('refuses --trainable all (not available yet) and unknown values', async () => {
-    const all = await cli('grad', '--model', 'm', '--image', 'a.png', '--prompt', 'x', '--target', 't.png', '--trainable', 'all', '--out', 'g.safetensors');
+  it('refuses --trainable all with an image prompt, and unknown values', async () => {
+    const all = await cli('grad', '--model', 'm', '--image', 'a.png', '--prompt-image', 'p.png', '--target', 't.png', '--trainable', 'all', '--out', 'g.safetensors');
     expect(all.code).toBe(2);
-    expect(all.stderr).toMatch(/error\[CLI_USAGE\]: --trainable all is not available yet/);
-    expect((await cli('grad', '--model', 'm', '--image', 'a.png', '--prompt', 'x', '--target', 't.png', '--trainable', 'vision', '--out', 'g.safetensors')).stderr).toMatch(/--trainable must be 'decoder'/);
+    expect(all.stderr).toMatch(/error\[CLI_USAGE\]: --trainable all takes text prompts only/);
+    expect((await cli('grad', '--model', 'm', '--image', 'a.png', '--prompt', 'x', '--target', 't.png', '--trainable', 'vision', '--out', 'g.safetensors')).stderr).toMatch(/--trainable must be 'decoder' or 'all'/);
   });
   it('reports a missing target file with a typed code', async () => {
     const r = await cli('grad', '--model', 'm', '--image', 'packages/processor/test/fixtures/pillow/icc-adobe.png', '--prompt', 'x', '--target', join(work, 'missing.png'), '--out', join(work, 'g.safetensors'));
@@ -51,8 +51,8 @@ interface GoldenCase {
   readonly grad_max_abs: Record<string, number>;
 }
 
-async function expectGolden(shared: string, prefix: 'decoder' | 'visual', out: string, r: { code: number; stderr: string }): Promise<void> {
-  expect(r.stderr).toMatch(/wrote 64 gradients/);
+async function expectGolden(shared: string, prefix: 'decoder' | 'visual' | 'full', out: string, r: { code: number; stderr: string }): Promise<void> {
+  expect(r.stderr).toMatch(prefix === 'full' ? /wrote 170 gradients/ : /wrote 64 gradients/);
   expect(r.code).toBe(0);
   const c = (JSON.parse(readFileSync(join(shared, 'golden/training/clipseg-tiny-refined.json'), 'utf8')) as { cases: Record<string, GoldenCase> }).cases[prefix]!;
   const ours = await openSafetensorsFile(out);
@@ -135,5 +135,24 @@ describeWithShared('clipseg grad against the PyTorch training goldens', (shared)
       '--out', out,
     );
     await expectGolden(shared, 'visual', out, r);
+  }, 300_000);
+
+  it('full.: --trainable all gives the loss within 1e-6 and all 170 reached gradients within max(1e-4 × grad_max_abs, 1e-6), none for unreached parameters', async () => {
+    const out = join(work, 'grads-full.safetensors');
+    const r = await cli(
+      'grad',
+      '--model', model(),
+      '--trainable', 'all',
+      '--image', file('images/chelsea.png'),
+      '--prompt', 'a cat',
+      '--target', file('golden/training/target-disk.png'),
+      '--image', file('images/clipseg_example_image.jpg'),
+      '--prompt', 'something to fill',
+      '--target', file('golden/training/target-box.png'),
+      '--out', out,
+    );
+    expect(r.stderr).toMatch(/not reached by the loss \(no gradient\): .*clip\.visual_projection\.weight/);
+    expect(r.stderr).toMatch(/clip\.logit_scale/);
+    await expectGolden(shared, 'full', out, r);
   }, 300_000);
 });

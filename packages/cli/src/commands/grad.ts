@@ -1,23 +1,24 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { CLIPSeg, CLIPSegConfig, createTensor, memoryFileSet, ViTImageProcessorConfig, writeSafetensors, type Backend, type Prompt, type Tensor } from '@clipseg/core';
-import { convertCheckpoint, openCheckpoint } from '@clipseg/convert';
+import { batchEncodingToTensors, CLIPSeg, CLIPSegConfig, createTensor, memoryFileSet, ViTImageProcessorConfig, writeSafetensors, type Backend, type Prompt, type Tensor } from '@clipseg/core';
+import { convertCheckpoint, expectedParameters, openCheckpoint } from '@clipseg/convert';
 import { preprocess, rasterImageAdapter, type PromptMask, type RasterImage } from '@clipseg/processor';
 import { createNodeBackend, decodeImage, DEFAULT_MAX_PIXELS, directoryFileSet, writeFilesAtomic } from '@clipseg/runtime-node';
 import { entryKind, sha256Node } from '@clipseg/runtime-node/io';
-import { buildDecoderTrainingGraph, DecoderTrainer, maskFromRaster, type DecoderTrainingExample } from '@clipseg/train';
+import { buildDecoderTrainingGraph, computeFullGradients, DecoderTrainer, maskFromRaster, type DecoderTrainingExample } from '@clipseg/train';
 import { CliError } from '../cli-error.js';
 import type { Command } from '../command.js';
 import { resizeMaskNearest } from '../grad/resize-mask-nearest.js';
 import { attachOptionValues, positiveInt, withUsageErrors, type OptionTable } from '../parse-options.js';
 
 const usage = `Usage: clipseg grad --model CHECKPOINT (--image FILE)... (--prompt TEXT | --prompt-image FILE)...
-                   (--target MASK)... [--trainable decoder] --out FILE.safetensors
+                   (--target MASK)... [--trainable decoder|all] --out FILE.safetensors
 
 Computes the loss of one batch and its gradient for every trainable parameter, as
-HF's CLIPSegForImageSegmentation.forward(labels=...) with frozen CLIP: BCE-with-logits,
-mean over every pixel of every example. Writes float32 'loss' [1] and
-'grad.<HF parameter name>' (HF layout) for each trainable parameter.
+HF's CLIPSegForImageSegmentation.forward(labels=...): BCE-with-logits, mean over
+every pixel of every example. Writes float32 'loss' [1] and
+'grad.<HF parameter name>' (HF layout) for each trainable parameter the loss
+reaches.
 
 The i-th --image goes with the i-th prompt (--prompt and --prompt-image, in the
 order given) and the i-th --target: one example each; the three counts must agree.
@@ -30,7 +31,11 @@ Options:
   --model CHECKPOINT   an HF checkpoint folder (config.json, model.safetensors or
                        pytorch_model.bin, tokenizer and preprocessor files)
   --trainable WHAT     decoder (default): every decoder.* parameter, CLIP frozen.
-                       'all' (CLIP trained too) is not available yet.
+                       all: every parameter, CLIP included (text prompts only:
+                       --prompt-image is refused). Parameters the loss does not
+                       reach (vision layers past the deepest extract layer, the
+                       vision post-layernorm, visual_projection, logit_scale)
+                       get no 'grad.' entry and are named on stderr.
   --max-pixels N       refuse larger images (default ${DEFAULT_MAX_PIXELS})
 `;
 
@@ -76,14 +81,16 @@ export const gradCommand: Command = {
     if (values.model === undefined) throw new CliError('CLI_USAGE', 'Give --model CHECKPOINT (an HF checkpoint folder).');
     if (values.out === undefined) throw new CliError('CLI_USAGE', 'Give --out FILE.safetensors.');
     const trainable = values.trainable ?? 'decoder';
-    if (trainable === 'all') throw new CliError('CLI_USAGE', "--trainable all is not available yet; use --trainable decoder (CLIP frozen).");
-    if (trainable !== 'decoder') throw new CliError('CLI_USAGE', `--trainable must be 'decoder', got '${trainable}'.`);
+    if (trainable !== 'decoder' && trainable !== 'all') throw new CliError('CLI_USAGE', `--trainable must be 'decoder' or 'all', got '${trainable}'.`);
     const images = values.image ?? [];
     const targets = values.target ?? [];
     const promptArgs = (tokens ?? []).filter((t) => t.kind === 'option' && (t.name === 'prompt' || t.name === 'prompt-image'));
     if (images.length === 0) throw new CliError('CLI_USAGE', 'Give at least one --image with its --prompt and --target.');
     if (promptArgs.length !== images.length || targets.length !== images.length) {
       throw new CliError('CLI_USAGE', `Give one prompt (--prompt or --prompt-image) and one --target per --image: got ${images.length} images, ${promptArgs.length} prompts and ${targets.length} targets.`);
+    }
+    if (trainable === 'all' && promptArgs.some((t) => t.kind === 'option' && t.name === 'prompt-image')) {
+      throw new CliError('CLI_USAGE', '--trainable all takes text prompts only (--prompt); use --trainable decoder for --prompt-image.');
     }
     const maxPixels = positiveInt(values['max-pixels'], '--max-pixels') ?? DEFAULT_MAX_PIXELS;
     const decode = (file: string) => decodeImage(resolve(io.cwd, file), { maxPixels });
@@ -101,6 +108,20 @@ export const gradCommand: Command = {
     const { reader } = await openCheckpoint(model.checkpoint);
     let trainer: DecoderTrainer | undefined;
     try {
+      if (trainable === 'all') {
+        const texts = prompts.filter((p): p is string => typeof p === 'string');
+        const maxLength = Math.min(seg.tokenizer.modelMaxLength, model.config.text_config.max_position_embeddings);
+        const { input_ids: inputIds } = batchEncodingToTensors(seg.tokenizer.call(texts, { padding: 'longest', maxLength }));
+        const examples = rasters.map((raster, i) => ({ pixelValues: preprocess([raster], model.processor), target: resizeMaskNearest(masks[i]!, imageSize) }));
+        const { loss, gradients, unreached } = await computeFullGradients(backend, { config: model.config, readParameter: (name) => reader.readFloat32(name), inputIds, examples, imageSize });
+        const shapes = expectedParameters(model.config);
+        const tensors: Record<string, Tensor> = { loss: createTensor('float32', [1], [loss]) };
+        for (const [name, grad] of gradients) tensors[`grad.${name}`] = createTensor('float32', shapes.get(name)!, grad);
+        const out = resolve(io.cwd, values.out);
+        await writeFilesAtomic([[out, writeSafetensors(tensors)]]);
+        io.stderr(`loss ${loss}; wrote ${gradients.size} gradients to ${out}; not reached by the loss (no gradient): ${unreached.join(', ')}.\n`);
+        return 0;
+      }
       const graph = await buildDecoderTrainingGraph(model.config, { imageSize });
       const embeddings = (await seg.embed(prompts)).data as Float32Array;
       const P = graph.projectionDim;

@@ -10,6 +10,8 @@ export { DecoderTrainer } from './decoder-trainer.js';
 export type { DecoderStepResult, DecoderTrainingExample } from './decoder-trainer.js';
 export { GRADIENT_PREFIX, LOSS_OUTPUT, LOSS_ROWS_OUTPUT, buildDecoderTrainingGraph } from './decoder-training-graph.js';
 export type { DecoderTrainingGraph, DecoderTrainingGraphOptions, TrainableParameter } from './decoder-training-graph.js';
+export { computeFullGradients } from './full-gradients.js';
+export type { FullGradients, FullGradientsExample, FullGradientsInput } from './full-gradients.js';
 export { ParameterInputStore } from './parameter-input-store.js';
 export { TrainingError } from './training-error.js';
 export type { TrainingErrorCode } from './training-error.js';
