@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { batchEncodingToTensors, CLIPSeg, CLIPSegConfig, createTensor, memoryFileSet, ViTImageProcessorConfig, writeSafetensors, type Backend, type Prompt, type Tensor } from '@clipseg/core';
+import { batchEncodingToTensors, CLIPSeg, createTensor, memoryFileSet, writeSafetensors, type Backend, type Prompt, type Tensor } from '@clipseg/core';
+import { openBundle } from '@clipseg/core/bundle';
 import { convertCheckpoint, expectedParameters, openCheckpoint } from '@clipseg/convert';
 import { preprocess, rasterImageAdapter, type PromptMask, type RasterImage } from '@clipseg/processor';
 import { createNodeBackend, decodeImage, DEFAULT_MAX_PIXELS, directoryFileSet, writeFilesAtomic } from '@clipseg/runtime-node';
@@ -52,19 +53,37 @@ const optionTable = {
 
 type GradPrompt = Prompt<RasterImage, PromptMask>;
 
-/** The converted model in memory: the pipeline (prompt embeddings), the vision graph and the parameters. */
-async function openModel(dir: string, backend: Backend) {
+/**
+ * The checkpoint converted in memory and opened once (manifest, configs, tokenizer; no sessions yet): the pipeline
+ * that embeds prompts is loaded only where decoder training needs it.
+ */
+async function openModel(dir: string) {
   if ((await entryKind(dir, 'config.json')) !== 'file') {
     throw new CliError('CLI_INPUT_NOT_FOUND', `--model ${dir}: not an HF checkpoint folder (no config.json). 'clipseg grad' reads the parameters from a checkpoint; pass the folder 'clipseg convert' took.`);
   }
-  const files = directoryFileSet(dir);
-  const converted = await convertCheckpoint(files, { sha256: sha256Node });
+  const checkpoint = directoryFileSet(dir);
+  const converted = await convertCheckpoint(checkpoint, { sha256: sha256Node });
   const bundle = memoryFileSet(Object.fromEntries(converted.files), dir);
-  const read = (path: string): Uint8Array => converted.files.get(path)!;
-  const config = CLIPSegConfig.fromJSON(new TextDecoder().decode(read(converted.manifest.files.config.path)));
-  const processor = ViTImageProcessorConfig.fromJSON(new TextDecoder().decode(read(converted.manifest.files.preprocessor.path)));
-  const seg = await CLIPSeg.load<RasterImage, PromptMask>(bundle, backend, { images: rasterImageAdapter });
-  return { config, processor, seg, imageSize: converted.manifest.imageSize, visionModel: read(converted.manifest.graphs.vision_encoder.path), checkpoint: files };
+  const opened = await openBundle(bundle);
+  return {
+    ...opened,
+    imageSize: opened.manifest.imageSize,
+    visionModel: converted.files.get(opened.manifest.graphs.vision_encoder.path)!,
+    checkpoint,
+    loadPipeline: (backend: Backend) => CLIPSeg.load<RasterImage, PromptMask>(bundle, backend, { images: rasterImageAdapter }),
+  };
+}
+
+/** Writes `loss` [1] and `grad.<name>` for each gradient, all-or-nothing. */
+async function writeGradients(out: string, loss: number, gradients: Iterable<readonly [string, readonly number[], Float32Array]>): Promise<number> {
+  const tensors: Record<string, Tensor> = { loss: createTensor('float32', [1], [loss]) };
+  let count = 0;
+  for (const [name, shape, grad] of gradients) {
+    tensors[`grad.${name}`] = createTensor('float32', shape, grad);
+    count++;
+  }
+  await writeFilesAtomic([[out, writeSafetensors(tensors)]]);
+  return count;
 }
 
 /** `clipseg grad`: loss and gradients of one batch, for inspecting a training run. */
@@ -103,25 +122,25 @@ export const gradCommand: Command = {
     const masks = await Promise.all(targets.map(async (file) => maskFromRaster(await decode(file), file)));
 
     const backend = createNodeBackend({ onWarning: (m) => io.stderr(`warning: ${m}\n`) });
-    const model = await openModel(resolve(io.cwd, values.model), backend);
-    const { seg, imageSize } = model;
+    const model = await openModel(resolve(io.cwd, values.model));
+    const { imageSize } = model;
+    const out = resolve(io.cwd, values.out);
     const { reader } = await openCheckpoint(model.checkpoint);
+    let seg: Awaited<ReturnType<typeof model.loadPipeline>> | undefined;
     let trainer: DecoderTrainer | undefined;
     try {
       if (trainable === 'all') {
         const texts = prompts.filter((p): p is string => typeof p === 'string');
-        const maxLength = Math.min(seg.tokenizer.modelMaxLength, model.config.text_config.max_position_embeddings);
-        const { input_ids: inputIds } = batchEncodingToTensors(seg.tokenizer.call(texts, { padding: 'longest', maxLength }));
-        const examples = rasters.map((raster, i) => ({ pixelValues: preprocess([raster], model.processor), target: resizeMaskNearest(masks[i]!, imageSize) }));
+        const maxLength = Math.min(model.tokenizer.modelMaxLength, model.config.text_config.max_position_embeddings);
+        const { input_ids: inputIds } = batchEncodingToTensors(model.tokenizer.call(texts, { padding: 'longest', maxLength }));
+        const examples = rasters.map((raster, i) => ({ pixelValues: preprocess([raster], model.preprocessorConfig), target: resizeMaskNearest(masks[i]!, imageSize) }));
         const { loss, gradients, unreached } = await computeFullGradients(backend, { config: model.config, readParameter: (name) => reader.readFloat32(name), inputIds, examples, imageSize });
         const shapes = expectedParameters(model.config);
-        const tensors: Record<string, Tensor> = { loss: createTensor('float32', [1], [loss]) };
-        for (const [name, grad] of gradients) tensors[`grad.${name}`] = createTensor('float32', shapes.get(name)!, grad);
-        const out = resolve(io.cwd, values.out);
-        await writeFilesAtomic([[out, writeSafetensors(tensors)]]);
-        io.stderr(`loss ${loss}; wrote ${gradients.size} gradients to ${out}; not reached by the loss (no gradient): ${unreached.join(', ')}.\n`);
+        const count = await writeGradients(out, loss, [...gradients].map(([name, grad]) => [name, shapes.get(name)!, grad] as const));
+        io.stderr(`loss ${loss}; wrote ${count} gradients to ${out}; not reached by the loss (no gradient): ${unreached.join(', ')}.\n`);
         return 0;
       }
+      seg = await model.loadPipeline(backend);
       const graph = await buildDecoderTrainingGraph(model.config, { imageSize });
       const embeddings = (await seg.embed(prompts)).data as Float32Array;
       const P = graph.projectionDim;
@@ -129,9 +148,9 @@ export const gradCommand: Command = {
       const batch: DecoderTrainingExample[] = [];
       try {
         for (const [i, raster] of rasters.entries()) {
-          const out = await vision.run({ pixel_values: preprocess([raster], model.processor) });
+          const activations = await vision.run({ pixel_values: preprocess([raster], model.preprocessorConfig) });
           batch.push({
-            activations: graph.activations.map((name) => out[name] as Tensor<'float32'>),
+            activations: graph.activations.map((name) => activations[name] as Tensor<'float32'>),
             conditionalEmbeddings: embeddings.slice(i * P, (i + 1) * P),
             targets: resizeMaskNearest(masks[i]!, graph.targetSize),
           });
@@ -141,15 +160,12 @@ export const gradCommand: Command = {
       }
       trainer = await DecoderTrainer.create(backend, graph, (name) => reader.readFloat32(name));
       const { loss, gradients } = await trainer.step(batch);
-      const tensors: Record<string, Tensor> = { loss: createTensor('float32', [1], [loss]) };
-      for (const { name, shape } of graph.parameters) tensors[`grad.${name}`] = createTensor('float32', shape, gradients.get(name)!);
-      const out = resolve(io.cwd, values.out);
-      await writeFilesAtomic([[out, writeSafetensors(tensors)]]);
-      io.stderr(`loss ${loss}; wrote ${graph.parameters.length} gradients to ${out}.\n`);
+      const count = await writeGradients(out, loss, graph.parameters.map(({ name, shape }) => [name, shape, gradients.get(name)!] as const));
+      io.stderr(`loss ${loss}; wrote ${count} gradients to ${out}.\n`);
     } finally {
       await trainer?.dispose();
       await reader.close();
-      await seg.dispose();
+      await seg?.dispose();
     }
     return 0;
   },
