@@ -1,4 +1,7 @@
-import type { ParseArgsConfig } from 'node:util';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+
+/** What {@link parseCommandArgs} returns for an option table. */
+export type ParsedCommandArgs<T extends OptionTable> = ReturnType<typeof parseArgs<{ args: string[]; allowPositionals: true; strict: true; tokens: true; options: T }>>;
 import type { BundleVerification } from '@clipseg/core';
 import { CliError } from './cli-error.js';
 
@@ -48,6 +51,15 @@ export function attachOptionValues(args: readonly string[], options: OptionTable
     }
   }
   return out;
+}
+
+/**
+ * The one way a command parses its arguments: each string option's value attached to it first (see
+ * {@link attachOptionValues}, so `--prompt --help` is a prompt), then `node:util` parseArgs, strict, with
+ * positionals and tokens; its errors become `CLI_USAGE`.
+ */
+export function parseCommandArgs<T extends OptionTable>(args: readonly string[], options: T): ParsedCommandArgs<T> {
+  return withUsageErrors(() => parseArgs({ args: attachOptionValues(args, options), allowPositionals: true, strict: true, tokens: true, options }));
 }
 
 /**

@@ -2,12 +2,11 @@ import { ATTENTION_KINDS, SINGLE_MODEL_FILE, convertCheckpoint, convertCheckpoin
 import { BUNDLE_OPTIONAL_GRAPH_NAMES, BUNDLE_WEIGHT_DTYPES, isBundleOptionalGraphName, isBundleWeightDType, type BundleOptionalGraphName } from '@clipseg/core';
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { createNodeBackend, directoryFileSet, writeDirectoryAtomic } from '@clipseg/runtime-node';
 import { checkReplaceable, hashFileNode, joinInside, OUTPUT_MARKER_FILE, outputMarker, type ReplaceRule, sha256Node } from '@clipseg/runtime-node/io';
 import { CliError } from '../cli-error.js';
 import type { Command } from '../command.js';
-import { attachOptionValues, withUsageErrors, type OptionTable } from '../parse-options.js';
+import { type OptionTable, parseCommandArgs } from '../parse-options.js';
 import { ProgressBar } from '../progress.js';
 import { parseImageSize } from './image-size-option.js';
 
@@ -85,7 +84,7 @@ export const convertCommand: Command = {
   usage,
   options: optionTable,
   async run(args, io) {
-    const { values, positionals } = withUsageErrors(() => parseArgs({ args: attachOptionValues(args, optionTable), allowPositionals: true, strict: true, options: optionTable }));
+    const { values, positionals } = parseCommandArgs(args, optionTable);
     if (positionals.length !== 2) throw new CliError('CLI_USAGE', 'Give CHECKPOINT_DIR and BUNDLE_DIR.');
     const dtype = values.dtype;
     if (!isBundleWeightDType(dtype)) throw new CliError('CLI_USAGE', `--dtype must be ${BUNDLE_WEIGHT_DTYPES.join(', ')}; got '${dtype}'.`);

@@ -1,12 +1,11 @@
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { writeSafetensors, type Prompt } from '@clipseg/core';
 import type { PromptMask, RasterImage } from '@clipseg/processor';
 import { decodeImage, DEFAULT_MAX_PIXELS, loadCLIPSeg, writeFilesAtomic } from '@clipseg/runtime-node';
 import { CliError } from '../cli-error.js';
 import type { Command } from '../command.js';
 import { resolveModel } from '../model-option.js';
-import { attachOptionValues, positiveInt, withUsageErrors, type OptionTable } from '../parse-options.js';
+import { type OptionTable, parseCommandArgs, positiveInt } from '../parse-options.js';
 
 const usage = `Usage: clipseg embed [--model BUNDLE] (--text TEXT | --image FILE)... --out FILE.safetensors
 
@@ -34,9 +33,7 @@ export const embedCommand: Command = {
   usage,
   options: optionTable,
   async run(args, io) {
-    const { values, positionals, tokens } = withUsageErrors(() =>
-      parseArgs({ args: attachOptionValues(args, optionTable), allowPositionals: true, strict: true, tokens: true, options: optionTable }),
-    );
+    const { values, positionals, tokens } = parseCommandArgs(args, optionTable);
     if (positionals.length > 0) throw new CliError('CLI_USAGE', `Unexpected argument '${positionals[0]}': use --text or --image.`);
     if (values.out === undefined) throw new CliError('CLI_USAGE', 'Give --out FILE.safetensors.');
     const maxPixels = positiveInt(values['max-pixels'], '--max-pixels') ?? DEFAULT_MAX_PIXELS;

@@ -1,5 +1,4 @@
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { batchEncodingToTensors, CLIPSeg, createTensor, memoryFileSet, writeSafetensors, type Backend, type Prompt, type Tensor } from '@clipseg/core';
 import { openBundle } from '@clipseg/core/bundle';
 import { convertCheckpoint, expectedParameters, openCheckpoint } from '@clipseg/convert';
@@ -10,7 +9,7 @@ import { buildDecoderTrainingGraph, computeFullGradients, DecoderTrainer, maskFr
 import { CliError } from '../cli-error.js';
 import type { Command } from '../command.js';
 import { resizeMaskNearest } from '../grad/resize-mask-nearest.js';
-import { attachOptionValues, positiveInt, withUsageErrors, type OptionTable } from '../parse-options.js';
+import { type OptionTable, parseCommandArgs, positiveInt } from '../parse-options.js';
 
 const usage = `Usage: clipseg grad --model CHECKPOINT (--image FILE)... (--prompt TEXT | --prompt-image FILE)...
                    (--target MASK)... [--trainable decoder|all] --out FILE.safetensors
@@ -93,9 +92,7 @@ export const gradCommand: Command = {
   usage,
   options: optionTable,
   async run(args, io) {
-    const { values, positionals, tokens } = withUsageErrors(() =>
-      parseArgs({ args: attachOptionValues(args, optionTable), allowPositionals: true, strict: true, tokens: true, options: optionTable }),
-    );
+    const { values, positionals, tokens } = parseCommandArgs(args, optionTable);
     if (positionals.length > 0) throw new CliError('CLI_USAGE', `Unexpected argument '${positionals[0]}': use --image, --prompt and --target.`);
     if (values.model === undefined) throw new CliError('CLI_USAGE', 'Give --model CHECKPOINT (an HF checkpoint folder).');
     if (values.out === undefined) throw new CliError('CLI_USAGE', 'Give --out FILE.safetensors.');

@@ -2,12 +2,11 @@ import { CLIPSEG_PRESET_NAMES, isCLIPSegPresetName } from '@clipseg/core';
 import { initRandomCheckpoint, TOKENIZER_FILES } from '@clipseg/convert';
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { type DirectoryFileContent, directoryFileSet, writeDirectoryAtomic } from '@clipseg/runtime-node';
 import { checkReplaceable, OUTPUT_MARKER_FILE, outputMarker, type ReplaceRule } from '@clipseg/runtime-node/io';
 import { CliError } from '../cli-error.js';
 import type { Command } from '../command.js';
-import { attachOptionValues, parseNumber, withUsageErrors, type OptionTable } from '../parse-options.js';
+import { type OptionTable, parseCommandArgs, parseNumber } from '../parse-options.js';
 
 const usage = `Usage: clipseg init-random --preset ${CLIPSEG_PRESET_NAMES.join('|')} [--seed N] [--tokenizer-from DIR] [--force] OUT_DIR
 
@@ -39,7 +38,7 @@ export const initRandomCommand: Command = {
   usage,
   options: optionTable,
   async run(args, io) {
-    const { values, positionals } = withUsageErrors(() => parseArgs({ args: attachOptionValues(args, optionTable), allowPositionals: true, strict: true, options: optionTable }));
+    const { values, positionals } = parseCommandArgs(args, optionTable);
     if (positionals.length !== 1) throw new CliError('CLI_USAGE', 'Give exactly one OUT_DIR.');
     const preset = values.preset;
     if (preset === undefined || !isCLIPSegPresetName(preset)) {

@@ -1,12 +1,11 @@
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { parseHubRepoRef } from '@clipseg/core';
 import { cacheDir } from '../cache/cache-dir.js';
 import { DEFAULT_BUNDLE_NAME } from '../cache/default-bundle.js';
 import { folderBytes, HubCache } from '../hub/hub-cache.js';
 import { CliError } from '../cli-error.js';
 import type { Command } from '../command.js';
-import { withUsageErrors, type OptionTable } from '../parse-options.js';
+import { type OptionTable, parseCommandArgs } from '../parse-options.js';
 
 const usage = `Usage: clipseg models [--json]
        clipseg models rm OWNER/NAME[@REVISION]
@@ -28,7 +27,7 @@ export const modelsCommand: Command = {
   usage,
   options: optionTable,
   async run(args, io) {
-    const { values, positionals } = withUsageErrors(() => parseArgs({ args: [...args], allowPositionals: true, strict: true, options: optionTable }));
+    const { values, positionals } = parseCommandArgs(args, optionTable);
     const cache = new HubCache(cacheDir(io.env));
     if (positionals[0] === 'rm') {
       if (positionals.length !== 2) throw new CliError('CLI_USAGE', 'Give the model to remove: clipseg models rm OWNER/NAME[@REVISION].');

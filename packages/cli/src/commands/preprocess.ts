@@ -1,5 +1,4 @@
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { ViTImageProcessorConfig, writeSafetensors } from '@clipseg/core';
 import { preprocess } from '@clipseg/processor';
 import { decodeImage, DEFAULT_MAX_PIXELS, writeFilesAtomic } from '@clipseg/runtime-node';
@@ -7,7 +6,7 @@ import { joinInside, MAX_CONFIG_BYTES } from '@clipseg/runtime-node/io';
 import { CliError } from '../cli-error.js';
 import type { Command } from '../command.js';
 import { resolveModel } from '../model-option.js';
-import { attachOptionValues, positiveInt, withUsageErrors, type OptionTable } from '../parse-options.js';
+import { type OptionTable, parseCommandArgs, positiveInt } from '../parse-options.js';
 import { readInputFile } from '../read-input.js';
 
 const usage = `Usage: clipseg preprocess IMAGE [--model BUNDLE] --out FILE.safetensors
@@ -35,7 +34,7 @@ export const preprocessCommand: Command = {
   usage,
   options: optionTable,
   async run(args, io) {
-    const { values, positionals } = withUsageErrors(() => parseArgs({ args: attachOptionValues(args, optionTable), allowPositionals: true, strict: true, options: optionTable }));
+    const { values, positionals } = parseCommandArgs(args, optionTable);
     if (positionals.length !== 1) throw new CliError('CLI_USAGE', 'Give exactly one IMAGE.');
     if (values.out === undefined) throw new CliError('CLI_USAGE', 'Give --out FILE.safetensors.');
     const image = await decodeImage(resolve(io.cwd, positionals[0]!), {

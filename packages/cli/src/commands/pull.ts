@@ -1,11 +1,10 @@
 import { BUNDLE_WEIGHT_DTYPES, HubError, isBundleWeightDType, isCLIPSegError } from '@clipseg/core';
-import { parseArgs } from 'node:util';
 import { cacheDir } from '../cache/cache-dir.js';
 import { DEFAULT_HUB_IDLE_TIMEOUT_MS, DEFAULT_HUB_TOTAL_TIMEOUT_MS } from '../hub/hub-deadlines.js';
 import { pullModel } from '../hub/pull-model.js';
 import { CliError } from '../cli-error.js';
 import type { CliIO, Command } from '../command.js';
-import { attachOptionValues, withUsageErrors, type OptionTable } from '../parse-options.js';
+import { type OptionTable, parseCommandArgs } from '../parse-options.js';
 import { ProgressBar } from '../progress.js';
 
 /** Exit status after Ctrl-C (128 + SIGINT), as shells report it. */
@@ -61,9 +60,7 @@ export const pullCommand: Command = {
   usage,
   options: optionTable,
   async run(args, io) {
-    const { values, positionals } = withUsageErrors(() =>
-      parseArgs({ args: attachOptionValues(args, optionTable), allowPositionals: true, strict: true, options: optionTable }),
-    );
+    const { values, positionals } = parseCommandArgs(args, optionTable);
     if (positionals.length !== 1) throw new CliError('CLI_USAGE', 'Give exactly one OWNER/NAME[@REVISION].');
     const dtype = values.dtype;
     if (!isBundleWeightDType(dtype)) throw new CliError('CLI_USAGE', `--dtype must be ${BUNDLE_WEIGHT_DTYPES.join(', ')}; got '${dtype}'.`);

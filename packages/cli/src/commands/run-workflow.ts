@@ -1,5 +1,4 @@
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { createDefaultRegistry, NodeEditorError, parseWorkflow, WorkflowExecutor, type NodeResult, type Workflow, type WorkflowPipeline } from '@clipseg/node-editor/engine';
 import type { RasterImage } from '@clipseg/processor';
 import { decodeImage, type DecodeImageOptions, DEFAULT_MAX_PIXELS, encodePng, loadCLIPSeg, type LoadCLIPSegOptions, writeFilesAtomic } from '@clipseg/runtime-node';
@@ -8,7 +7,7 @@ import { CliError } from '../cli-error.js';
 import type { CliIO, Command } from '../command.js';
 import { resolveModel } from '../model-option.js';
 import { prepareOutDir } from '../out-dir.js';
-import { attachOptionValues, MAX_THREADS, positiveInt, threadsOption, verifyOption, withUsageErrors, type OptionTable } from '../parse-options.js';
+import { MAX_THREADS, type OptionTable, parseCommandArgs, positiveInt, threadsOption, verifyOption } from '../parse-options.js';
 import { ProgressBar } from '../progress.js';
 import { readInputFile } from '../read-input.js';
 
@@ -138,7 +137,7 @@ export const runWorkflowCommand: Command = {
   usage,
   options: optionTable,
   async run(args, io: CliIO) {
-    const { values, positionals } = withUsageErrors(() => parseArgs({ args: attachOptionValues(args, optionTable), allowPositionals: true, strict: true, options: optionTable }));
+    const { values, positionals } = parseCommandArgs(args, optionTable);
     if (positionals.length !== 1) throw new CliError('CLI_USAGE', `Give exactly one WORKFLOW.json, got ${positionals.length}.`);
     const verify = verifyOption(values.verify);
     const threads = threadsOption(values.threads);

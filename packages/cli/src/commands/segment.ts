@@ -1,5 +1,4 @@
 import { basename, extname, join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { PIPELINE_LIMITS, writeSafetensors, type Tensor } from '@clipseg/core';
 import { exampleScene, type RasterImage } from '@clipseg/processor';
 import { decodeImage, type DecodeImageOptions, DEFAULT_MAX_PIXELS, loadCLIPSeg, writeFilesAtomic } from '@clipseg/runtime-node';
@@ -8,7 +7,7 @@ import { CliError } from '../cli-error.js';
 import type { Command, CliIO } from '../command.js';
 import { resolveModel } from '../model-option.js';
 import { prepareOutDir } from '../out-dir.js';
-import { attachOptionValues, parseNumber, positiveInt, threadsOption, verifyOption, withUsageErrors, MAX_THREADS, type OptionTable } from '../parse-options.js';
+import { MAX_THREADS, type OptionTable, parseCommandArgs, parseNumber, positiveInt, threadsOption, verifyOption } from '../parse-options.js';
 import { ProgressBar } from '../progress.js';
 import { promptsFromTokens, slug } from '../prompt-args.js';
 import { renderImageOutputs, SEGMENT_FORMATS, type PromptReport, type SegmentFormat } from '../segment-outputs.js';
@@ -89,9 +88,7 @@ export const segmentCommand: Command = {
   usage,
   options: optionTable,
   async run(args, io: CliIO) {
-    const { values, positionals, tokens } = withUsageErrors(() =>
-      parseArgs({ args: attachOptionValues(args, optionTable), allowPositionals: true, strict: true, tokens: true, options: optionTable }),
-    );
+    const { values, positionals, tokens } = parseCommandArgs(args, optionTable);
     if (positionals.length === 0 && !values.example) throw new CliError('CLI_USAGE', 'Give at least one IMAGE, or --example.');
     const formats = parseFormats(values.format);
     const threshold = parseNumber(values.threshold, '--threshold', { min: 0, max: 1 });

@@ -1,12 +1,11 @@
 import { CLIPTokenizer, loadTokenizer, type CallOptions } from '@clipseg/core';
 import { stat } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { directoryFileSet } from '@clipseg/runtime-node';
 import { MAX_VOCABULARY_BYTES } from '@clipseg/runtime-node/io';
 import { CliError } from '../cli-error.js';
 import type { Command } from '../command.js';
-import { attachOptionValues, positiveInt, withUsageErrors, type OptionTable } from '../parse-options.js';
+import { type OptionTable, parseCommandArgs, positiveInt } from '../parse-options.js';
 import { readInputFile } from '../read-input.js';
 
 const usage = `Usage: clipseg tokenize (--model DIR | --bpe FILE) [options] TEXT...
@@ -43,7 +42,7 @@ export const tokenizeCommand: Command = {
   usage,
   options: optionTable,
   async run(args, io) {
-    const { values, positionals } = withUsageErrors(() => parseArgs({ args: attachOptionValues(args, optionTable), allowPositionals: true, strict: true, options: optionTable }));
+    const { values, positionals } = parseCommandArgs(args, optionTable);
     if (positionals.length === 0) throw new CliError('CLI_USAGE', 'Give at least one TEXT to tokenize.');
     if ((values.model === undefined) === (values.bpe === undefined)) {
       throw new CliError('CLI_USAGE', 'Give exactly one vocabulary: --model DIR or --bpe FILE.');
