@@ -119,6 +119,23 @@ describe('CLIPSeg image handles', () => {
     expect(seg.stats.textRuns).toBe(0);
   });
 
+  it('gives a handle\'s activations for training (the batched rows), refusing disposed and foreign handles', async () => {
+    const { seg } = await setup();
+    const other = (await setup()).seg;
+    const [a, b] = await seg.encodeImages([img(0.1, 10, 20), img(0.9, 30, 40)]);
+    const alone = await seg.encodeImage(img(0.9, 30, 40));
+    const acts = seg.activations(b!);
+    expect(acts.length).toBe(seg.config.extract_layers.length);
+    expect(acts[0]!.dims[0]).toBe(1);
+    acts.forEach((t, k) => expect(Array.from(t.data)).toEqual(Array.from(seg.activations(alone)[k]!.data)));
+    expect(Array.from(seg.activations(a!)[0]!.data)).not.toEqual(Array.from(acts[0]!.data));
+    expect(() => other.activations(a!)).toThrow(expect.objectContaining({ code: 'PIPELINE_HANDLE_FOREIGN' }));
+    a!.dispose();
+    expect(() => seg.activations(a!)).toThrow(expect.objectContaining({ code: 'PIPELINE_HANDLE_DISPOSED' }));
+    await seg.dispose();
+    expect(() => seg.activations(b!)).toThrow(expect.objectContaining({ code: 'PIPELINE_DISPOSED' }));
+  });
+
   it('segmentImage encodes, segments and disposes in one call', async () => {
     const { seg } = await setup();
     const result = await seg.segmentImage(img(0.3, 7, 9), ['a cat', 'dog']);

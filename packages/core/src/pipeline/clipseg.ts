@@ -216,6 +216,18 @@ export class CLIPSeg<I = never, M = I> {
   }
 
   /**
+   * The vision activations of an encoded image, `activation_k` `[1, tokens, hidden]` in `extract_layers` order: what
+   * the decoder reads, for training a decoder on cached activations (`@clipseg/train`). The tensors are the handle's
+   * own; treat them as read-only.
+   *
+   * @throws {@link PipelineError} `PIPELINE_HANDLE_DISPOSED`, `PIPELINE_HANDLE_FOREIGN`, `PIPELINE_DISPOSED`
+   */
+  activations(handle: ImageHandle): readonly Tensor<'float32'>[] {
+    this.#checkLive(undefined);
+    return handleActivations(handle, this.#owner);
+  }
+
+  /**
    * Disposes every session, the text cache and (in effect) every handle; later calls reject with
    * `PIPELINE_DISPOSED`. Idempotent; calls in flight reject with `PIPELINE_DISPOSED` too.
    */
