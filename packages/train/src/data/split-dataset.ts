@@ -1,3 +1,4 @@
+import { hash53 } from '../random/seeded-random.js';
 import { TrainDataError } from './train-data-error.js';
 
 /** Options of {@link splitDataset}. */
@@ -46,20 +47,4 @@ export function splitDataset<Item extends { readonly image: string }>(items: rea
   const validation: Item[] = [];
   for (const item of items) (validationImages.has(item.image) ? validation : train).push(item);
   return { train, validation };
-}
-
-/** cyrb53: a fast 53-bit string hash with a seed (public domain, bryc). */
-function hash53(text: string, seed: number): number {
-  const low = seed % 2 ** 32;
-  const high = Math.floor(seed / 2 ** 32);
-  let h1 = 0xdeadbeef ^ low;
-  let h2 = 0x41c6ce57 ^ low ^ high;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    h1 = Math.imul(h1 ^ c, 2654435761);
-    h2 = Math.imul(h2 ^ c, 1597334677);
-  }
-  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
-  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  return 4294967296 * (2097151 & h2) + (h1 >>> 0);
 }
