@@ -17,6 +17,7 @@ export { FOLDER_DATASET_MANIFEST, MAX_DATASET_IMAGE_BYTES, MAX_MANIFEST_BYTES, M
 export type { ReadFolderDatasetOptions } from './data/folder-dataset.js';
 export { checkDatasetImages, loadDatasetItem, maskFromRaster } from './data/load-item.js';
 export type { DecodeImage, LoadedItem, LoadItemOptions } from './data/load-item.js';
+export { maskTargets, resizeMaskNearest } from './data/resize-mask-nearest.js';
 export { splitDataset } from './data/split-dataset.js';
 export type { DatasetSplit, SplitDatasetOptions } from './data/split-dataset.js';
 export { MAX_LISTED_PROBLEMS, TrainDataError } from './data/train-data-error.js';

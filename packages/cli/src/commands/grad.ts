@@ -5,10 +5,9 @@ import { convertCheckpoint, expectedParameters, openCheckpoint } from '@clipseg/
 import { preprocess, rasterImageAdapter, type PromptMask, type RasterImage } from '@clipseg/processor';
 import { createNodeBackend, decodeImage, DEFAULT_MAX_PIXELS, directoryFileSet, writeFilesAtomic } from '@clipseg/runtime-node';
 import { entryKind, sha256Node } from '@clipseg/runtime-node/io';
-import { buildDecoderTrainingGraph, computeFullGradients, DecoderTrainer, maskFromRaster, type DecoderTrainingExample } from '@clipseg/train';
+import { buildDecoderTrainingGraph, computeFullGradients, DecoderTrainer, maskFromRaster, maskTargets, resizeMaskNearest, type DecoderTrainingExample } from '@clipseg/train';
 import { CliError } from '../cli-error.js';
 import type { Command } from '../command.js';
-import { resizeMaskNearest } from '../grad/resize-mask-nearest.js';
 import { type OptionTable, parseCommandArgs, positiveInt } from '../parse-options.js';
 
 const usage = `Usage: clipseg grad --model CHECKPOINT (--image FILE)... (--prompt TEXT | --prompt-image FILE)...
@@ -130,7 +129,7 @@ export const gradCommand: Command = {
         const texts = prompts.filter((p): p is string => typeof p === 'string');
         const maxLength = Math.min(model.tokenizer.modelMaxLength, model.config.text_config.max_position_embeddings);
         const { input_ids: inputIds } = batchEncodingToTensors(model.tokenizer.call(texts, { padding: 'longest', maxLength }));
-        const examples = rasters.map((raster, i) => ({ pixelValues: preprocess([raster], model.preprocessorConfig), target: resizeMaskNearest(masks[i]!, imageSize) }));
+        const examples = rasters.map((raster, i) => ({ pixelValues: preprocess([raster], model.preprocessorConfig), target: maskTargets(resizeMaskNearest(masks[i]!, imageSize)) }));
         const { loss, gradients, unreached } = await computeFullGradients(backend, { config: model.config, readParameter: (name) => reader.readFloat32(name), inputIds, examples, imageSize });
         const shapes = expectedParameters(model.config);
         const count = await writeGradients(out, loss, [...gradients].map(([name, grad]) => [name, shapes.get(name)!, grad] as const));
@@ -149,7 +148,7 @@ export const gradCommand: Command = {
           batch.push({
             activations: graph.activations.map((name) => activations[name] as Tensor<'float32'>),
             conditionalEmbeddings: embeddings.slice(i * P, (i + 1) * P),
-            targets: resizeMaskNearest(masks[i]!, graph.targetSize),
+            targets: maskTargets(resizeMaskNearest(masks[i]!, graph.targetSize)),
           });
         }
       } finally {

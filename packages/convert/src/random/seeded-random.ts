@@ -44,6 +44,22 @@ export class SeededRandom {
     return (this.nextUint32() + 0.5) / 4294967296;
   }
 
+  /** A uniform integer in [0, n), for 1 ≤ n ≤ 2³². */
+  nextInt(n: number): number {
+    return Math.floor((this.nextUint32() / 4294967296) * n);
+  }
+
+  /** Fisher–Yates shuffle of `items` in place; returns it. */
+  shuffle<T>(items: T[]): T[] {
+    for (let i = items.length - 1; i > 0; i--) {
+      const j = this.nextInt(i + 1);
+      const t = items[i]!;
+      items[i] = items[j]!;
+      items[j] = t;
+    }
+    return items;
+  }
+
   /** A standard-normal sample. */
   nextNormal(): number {
     if (this.#spare !== undefined) {

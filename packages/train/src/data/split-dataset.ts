@@ -1,4 +1,4 @@
-import { hash53 } from '../random/seeded-random.js';
+import { hash53 } from '../random/hash53.js';
 import { TrainDataError } from './train-data-error.js';
 
 /** Options of {@link splitDataset}. */
