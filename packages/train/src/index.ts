@@ -30,3 +30,7 @@ export type { AddGradientsOptions, AddedGradients, AutodiffErrorCode, DeclaredTe
 // Decoder training on any backend (issue 16 §2 "API")
 export { AdamW, DecoderTrainer, GRADIENT_PREFIX, LOSS_OUTPUT, LOSS_ROWS_OUTPUT, ParameterInputStore, TrainingError, buildDecoderTrainingGraph, computeFullGradients, cosineLearningRate } from './training/index.js';
 export type { AdamWOptions, AdamWState, DecoderStepResult, DecoderTrainingExample, DecoderTrainingGraph, DecoderTrainingGraphOptions, FullGradients, FullGradientsExample, FullGradientsInput, TrainableParameter, TrainingErrorCode } from './training/index.js';
+
+// Procedural training data: seeded scenes with exact masks and a prompt grammar (issue 17)
+export { CENTRE_PHRASES, COLOUR_WORDS, COLUMN_PHRASES, CORNER_PHRASES, GENERIC_NOUNS, KIND_NOUNS, PROMPT_TEMPLATES, ROW_PHRASES, SCENE_BACKGROUNDS, SCENE_COLOURS, SCENE_COLOUR_NAMES, SCENE_OBJECT_KINDS, SCENE_SIZES, SHAPE_KINDS, SIZE_WORDS, describePrompt, generateScene, matchesDescription, matchingObjects, mixSeed, negativePrompt, positivePrompt, promptGrammarWords, resolveSceneOptions, scenePrompt, scenePrompts, sceneRandom, syntheticDataset, syntheticItem, syntheticPromptCorpus } from './synthetic/index.js';
+export type { BackgroundLayout, Box, PromptDescription, ResolvedSceneOptions, Rgb, SceneBackground, SceneColourName, SceneColumn, SceneObject, SceneObjectKind, SceneOptions, SceneRandomSource, SceneRow, SceneSize, ScenePrompt, ScenePromptOptions, SyntheticDatasetOptions, SyntheticItem, SyntheticScene } from './synthetic/index.js';
