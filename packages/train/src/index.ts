@@ -28,8 +28,12 @@ export { AutodiffError, DIFFERENTIABLE_OPS, GRAD_RULES, GradContext, GraphView, 
 export type { AddGradientsOptions, AddedGradients, AutodiffErrorCode, DeclaredTensor, GradRule, ViewNode } from './autodiff/index.js';
 
 // Decoder training on any backend (issue 16 §2 "API")
-export { AdamW, DecoderTrainer, GRADIENT_PREFIX, LOSS_OUTPUT, LOSS_ROWS_OUTPUT, ParameterInputStore, TrainingError, buildDecoderTrainingGraph, computeFullGradients, cosineLearningRate } from './training/index.js';
-export type { AdamWOptions, AdamWState, DecoderStepResult, DecoderTrainingExample, DecoderTrainingGraph, DecoderTrainingGraphOptions, FullGradients, FullGradientsExample, FullGradientsInput, TrainableParameter, TrainingErrorCode } from './training/index.js';
+export { AdamW, DecoderEvaluator, DecoderTrainer, GRADIENT_PREFIX, LOGITS_OUTPUT, LOSS_OUTPUT, LOSS_ROWS_OUTPUT, ParameterInputStore, TrainingError, buildDecoderForwardGraph, buildDecoderTrainingGraph, computeFullGradients, cosineLearningRate } from './training/index.js';
+export type { AdamWOptions, AdamWState, DecoderForwardGraph, DecoderStepResult, DecoderTrainingExample, DecoderTrainingGraph, DecoderTrainingGraphOptions, FullGradients, FullGradientsExample, FullGradientsInput, TrainableParameter, TrainingErrorCode } from './training/index.js';
+
+// Fine-tuning for users (issue 16 §2)
+export { CHECKPOINT_SIDE_FILES, FINETUNE_DEFAULTS, decodeFinetuneState, encodeFinetuneState, finetuneDecoder, finetuneFingerprint, finetunedCheckpointFiles, maskIoU, planEpoch, prepareFinetuneData, promptKey, resolveFinetuneOptions, validate } from './finetune/index.js';
+export type { EpochRecord, FinetuneDecoderInput, FinetuneEvent, FinetuneOptions, FinetuneResult, FinetuneSource, FinetuneState, PreparedExample, PreparedFinetuneData, PrepareProgress, ResolvedFinetuneOptions, ValidationResult } from './finetune/index.js';
 
 // Procedural training data: seeded scenes with exact masks and a prompt grammar (issue 17)
 export { CENTRE_PHRASES, COLOUR_WORDS, COLUMN_PHRASES, CORNER_PHRASES, GENERIC_NOUNS, KIND_NOUNS, PROMPT_TEMPLATES, ROW_PHRASES, SCENE_BACKGROUNDS, SCENE_COLOURS, SCENE_COLOUR_NAMES, SCENE_OBJECT_KINDS, SCENE_SIZES, SHAPE_KINDS, SIZE_WORDS, describePrompt, generateScene, matchesDescription, matchingObjects, mixSeed, negativePrompt, positivePrompt, promptGrammarWords, resolveSceneOptions, scenePrompt, scenePrompts, sceneRandom, syntheticDataset, syntheticItem, syntheticPromptCorpus } from './synthetic/index.js';

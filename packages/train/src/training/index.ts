@@ -15,3 +15,6 @@ export type { FullGradients, FullGradientsExample, FullGradientsInput } from './
 export { ParameterInputStore } from './parameter-input-store.js';
 export { TrainingError } from './training-error.js';
 export type { TrainingErrorCode } from './training-error.js';
+export { DecoderEvaluator } from './decoder-evaluator.js';
+export { LOGITS_OUTPUT, buildDecoderForwardGraph } from './decoder-forward-graph.js';
+export type { DecoderForwardGraph } from './decoder-forward-graph.js';
