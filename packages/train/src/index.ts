@@ -38,3 +38,7 @@ export type { EpochRecord, FinetuneDecoderInput, FinetuneEvent, FinetuneOptions,
 // Procedural training data: seeded scenes with exact masks and a prompt grammar (issue 17)
 export { CENTRE_PHRASES, COLOUR_WORDS, COLUMN_PHRASES, CORNER_PHRASES, GENERIC_NOUNS, KIND_NOUNS, PROMPT_TEMPLATES, ROW_PHRASES, SCENE_BACKGROUNDS, SCENE_COLOURS, SCENE_COLOUR_NAMES, SCENE_OBJECT_KINDS, SCENE_SIZES, SHAPE_KINDS, SIZE_WORDS, describePrompt, generateScene, matchesDescription, matchingObjects, mixSeed, negativePrompt, positivePrompt, promptGrammarWords, resolveSceneOptions, scenePrompt, scenePrompts, sceneRandom, syntheticDataset, syntheticItem, syntheticPromptCorpus } from './synthetic/index.js';
 export type { BackgroundLayout, Box, PromptDescription, ResolvedSceneOptions, Rgb, SceneBackground, SceneColourName, SceneColumn, SceneObject, SceneObjectKind, SceneOptions, SceneRandomSource, SceneRow, SceneSize, ScenePrompt, ScenePromptOptions, SyntheticDatasetOptions, SyntheticItem, SyntheticScene } from './synthetic/index.js';
+
+// The project's own tokenizer: a byte-level BPE learned in CLIP's format (issue 17)
+export { BASE_VOCAB_SIZE, BOS_TOKEN, END_OF_WORD, EOS_TOKEN, byteSymbols, clipByteOrder, clipWordSymbols, encodeWithMerges, learnBpe, learnedTokenizerFiles, mergePair } from './tokenizer/index.js';
+export type { LearnBpeOptions, LearnedBpe, LearnedTokenizerFilesOptions } from './tokenizer/index.js';

@@ -27,7 +27,7 @@ export function mixSeed(seed: number, index: number): number {
 
 /** A uniform integer in `[min, max]`. */
 export function randomInt(rng: SeededRandom, min: number, max: number): number {
-  return min + Math.floor(rng.nextUnit() * (max - min + 1));
+  return min + rng.nextInt(max - min + 1);
 }
 
 /** A uniform float in `[min, max)`. */
@@ -37,7 +37,7 @@ export function randomFloat(rng: SeededRandom, min: number, max: number): number
 
 /** A uniform element of a non-empty list. */
 export function pick<T>(rng: SeededRandom, items: readonly T[]): T {
-  return items[Math.floor(rng.nextUnit() * items.length)]!;
+  return items[rng.nextInt(items.length)]!;
 }
 
 /** True with probability `p`. */
@@ -47,12 +47,7 @@ export function chance(rng: SeededRandom, p: number): boolean {
 
 /** A shuffled copy (Fisher–Yates). */
 export function shuffled<T>(rng: SeededRandom, items: readonly T[]): T[] {
-  const out = [...items];
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = Math.floor(rng.nextUnit() * (i + 1));
-    [out[i], out[j]] = [out[j]!, out[i]!];
-  }
-  return out;
+  return rng.shuffle([...items]);
 }
 
 /** @throws {@link TrainDataError} `TRAIN_DATA_INVALID_ARGUMENT` unless `value` is a non-negative safe integer */
