@@ -61,3 +61,37 @@ export async function resolveModel(model: string | undefined, io: CliIO): Promis
   }
   throw new CliError('CLI_INPUT_NOT_FOUND', `--model ${model}: no such folder, and not a Hub id (OWNER/NAME[@REVISION]).`);
 }
+
+/** A model as fine-tuning needs it: the HF checkpoint (its parameters) and its converted bundle (the frozen CLIP). */
+export interface CheckpointModel {
+  /** The HF checkpoint folder. */
+  readonly checkpointDir: string;
+  /** The bundle converted from it (cached). */
+  readonly bundleDir: string;
+}
+
+/**
+ * The checkpoint a command that reads parameters uses (`clipseg finetune`). `model` may be an HF checkpoint folder
+ * (converted once into the cache for the frozen part) or a Hub repo id pulled before (its cached checkpoint and
+ * bundle). A bundle folder is refused: its graphs hold the weights in the converter's layout, so fine-tuning needs
+ * the checkpoint it was converted from.
+ */
+export async function resolveCheckpointModel(model: string, io: CliIO): Promise<CheckpointModel> {
+  const path = resolve(io.cwd, model);
+  if (await isDir(path)) {
+    if (await isBundleDir(path)) {
+      throw new CliError('CLI_INPUT_INVALID', `--model ${model} is a converted bundle; fine-tuning reads the parameters of the HF checkpoint it was converted from. Pass that checkpoint folder, or the Hub id (OWNER/NAME) it was pulled from.`);
+    }
+    if ((await entryKind(path, 'config.json')) !== 'file') throw new CliError('CLI_INPUT_NOT_FOUND', `--model ${model}: not an HF checkpoint folder (no config.json).`);
+    return { checkpointDir: path, bundleDir: await convertedCheckpoint(path, io) };
+  }
+  if (isHubRepoId(model)) {
+    const ref = parseHubRepoRef(model);
+    if (!(await new HubCache(cacheDir(io.env)).resolveRevision(ref))) {
+      throw new CliError('CLI_INPUT_NOT_FOUND', `${model} is neither a folder nor a pulled Hub model; run 'clipseg pull ${model}' first.`);
+    }
+    const pulled = await pullModel(model, { cacheDir: cacheDir(io.env), offline: true });
+    return { checkpointDir: pulled.checkpointDir, bundleDir: pulled.bundleDir };
+  }
+  throw new CliError('CLI_INPUT_NOT_FOUND', `--model ${model}: no such folder, and not a Hub id (OWNER/NAME[@REVISION]).`);
+}

@@ -9,6 +9,7 @@ import { runWorkflowCommand } from './run-workflow.js';
 import { pullCommand } from './pull.js';
 import { modelsCommand } from './models.js';
 import { gradCommand } from './grad.js';
+import { finetuneCommand } from './finetune.js';
 
 /** Every `clipseg` command, in help order. */
-export const commands: readonly Command[] = [segmentCommand, embedCommand, preprocessCommand, pullCommand, modelsCommand, convertCommand, initRandomCommand, tokenizeCommand, runWorkflowCommand, gradCommand];
+export const commands: readonly Command[] = [segmentCommand, embedCommand, preprocessCommand, pullCommand, modelsCommand, convertCommand, initRandomCommand, tokenizeCommand, runWorkflowCommand, gradCommand, finetuneCommand];

@@ -10,13 +10,14 @@ import { readFileBounded } from './read-file-bounded.js';
  * - `bundle`: an ONNX bundle, recognised by its `manifest.json` (a regular file whose `format` is
  *   `clipseg-onnx-bundle`, as `@clipseg/convert` writes it);
  * - `random-checkpoint`: a checkpoint written by `clipseg init-random`;
- * - `single-layout`: a folder written by `clipseg convert --layout single`.
+ * - `single-layout`: a folder written by `clipseg convert --layout single`;
+ * - `finetuned-checkpoint`: a checkpoint written by `clipseg finetune`.
  *
- * The last two carry {@link OUTPUT_MARKER_FILE}, whose `kind` names them.
+ * All but bundles carry {@link OUTPUT_MARKER_FILE}, whose `kind` names them.
  */
-export type OwnedDirectoryKind = 'bundle' | 'random-checkpoint' | 'single-layout';
+export type OwnedDirectoryKind = 'bundle' | 'random-checkpoint' | 'single-layout' | 'finetuned-checkpoint';
 
-/** File written into the folders of kind `random-checkpoint` and `single-layout`, so that `--force` knows them. */
+/** File written into the folders of every kind but `bundle`, so that `--force` knows them. */
 export const OUTPUT_MARKER_FILE = 'clipseg-output.json';
 /** The `format` field of {@link OUTPUT_MARKER_FILE}. */
 export const OUTPUT_MARKER_FORMAT = 'clipseg-output';
@@ -28,6 +29,7 @@ const DESCRIPTIONS: Record<OwnedDirectoryKind, string> = {
   bundle: `a CLIPSeg bundle (it has no ${BUNDLE_MANIFEST_FILE} of format '${BUNDLE_FORMAT}')`,
   'random-checkpoint': `a checkpoint written by 'clipseg init-random' (it has no ${OUTPUT_MARKER_FILE} saying so)`,
   'single-layout': `a folder written by 'clipseg convert --layout single' (it has no ${OUTPUT_MARKER_FILE} saying so)`,
+  'finetuned-checkpoint': `a checkpoint written by 'clipseg finetune' (it has no ${OUTPUT_MARKER_FILE} saying so)`,
 };
 
 /** The bytes of {@link OUTPUT_MARKER_FILE} for a folder of `kind`, written by `createdBy` (e.g. `clipseg init-random`). */
@@ -50,7 +52,7 @@ export async function ownedDirectoryKind(dir: string): Promise<OwnedDirectoryKin
   const marker = join(dir, OUTPUT_MARKER_FILE);
   if ((await jsonField(marker, 'format')) !== OUTPUT_MARKER_FORMAT) return undefined;
   const kind = await jsonField(marker, 'kind');
-  return kind === 'random-checkpoint' || kind === 'single-layout' ? kind : undefined;
+  return kind === 'random-checkpoint' || kind === 'single-layout' || kind === 'finetuned-checkpoint' ? kind : undefined;
 }
 
 /** What a write may replace: see {@link checkReplaceable}. */
