@@ -129,6 +129,11 @@ describe('generateScene', () => {
     for (const value of expected) expect(seen.has(value), value).toBe(true);
   });
 
+  it('places at least minObjects objects, even in tiny images', () => {
+    for (let seed = 0; seed < 300; seed++) expect(generateScene(seed, { width: 32 }).objects.length, `seed ${seed}`).toBeGreaterThanOrEqual(1);
+    for (let seed = 0; seed < 50; seed++) expect(generateScene(seed, { width: 96, minObjects: 3 }).objects.length, `seed ${seed}`).toBeGreaterThanOrEqual(3);
+  });
+
   it('honours kinds, colours, backgrounds and object counts', () => {
     for (let seed = 0; seed < 20; seed++) {
       const scene = generateScene(seed, { width: 64, kinds: ['star', 'car'], colours: ['red', 'blue'], backgrounds: ['plain'], minObjects: 2, maxObjects: 2 });
@@ -137,7 +142,7 @@ describe('generateScene', () => {
         expect(['star', 'car']).toContain(o.kind);
         expect(['red', 'blue']).toContain(o.colour);
       }
-      expect(scene.objects.length).toBeLessThanOrEqual(2);
+      expect(scene.objects).toHaveLength(2);
     }
   });
 

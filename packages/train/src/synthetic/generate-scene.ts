@@ -18,7 +18,7 @@ export interface SceneOptions {
   readonly height?: number;
   /** Fewest objects, at least 1. Default 1. */
   readonly minObjects?: number;
-  /** Most objects (fewer when they do not fit). Default 4. */
+  /** Most objects. Default 4. Scenes have fewer than `minObjects` only when they do not fit (rare, in tiny images). */
   readonly maxObjects?: number;
   /** Kinds to draw from. Default: all of {@link SCENE_OBJECT_KINDS}. */
   readonly kinds?: readonly SceneObjectKind[];
@@ -203,7 +203,8 @@ export function generateScene(source: SceneRandomSource, options: SceneOptions =
   const background = drawBackground(rng, pick(rng, o.backgrounds), data, width, height);
   const count = randomInt(rng, o.minObjects, o.maxObjects);
   const placed: Placed[] = [];
-  for (let i = 0; i < count; i++) {
+  // Up to `count` placements; rounds that fail are retried (a few times) only while fewer than minObjects fit.
+  for (let round = 0; placed.length < count && (round < count || (placed.length < o.minObjects && round < count + 20)); round++) {
     const next = place(rng, o, data, background, placed);
     if (next !== undefined) placed.push(next);
   }
