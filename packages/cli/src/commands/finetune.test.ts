@@ -33,6 +33,7 @@ beforeAll(async () => {
   mkdirSync(join(dataset, 'masks'));
   const rng = new SeededRandom(4);
   const lines: string[] = [];
+  const coco = { images: [] as object[], annotations: [] as object[], categories: [{ id: 1, name: 'red square' }, { id: 2, name: 'blue circle' }] };
   for (let k = 0; k < 10; k++) {
     const n = 96; // the dataset's images are not the model's size: masks are resized by nearest neighbour
     const rgb = new Uint8Array(n * n * 3).fill(120);
@@ -57,8 +58,15 @@ beforeAll(async () => {
       writeFileSync(join(dataset, file), await encodePng({ width: n, height: n, channels: 1, data: mask } as RasterImage));
       lines.push(JSON.stringify({ image: `images/${k}.png`, mask: file, prompt: label }));
     }
+    // The same scenes in COCO: the square as a polygon, the disc as a 24-gon; an image prompt per scene.
+    coco.images.push({ id: k, file_name: `${k}.png`, width: n, height: n });
+    coco.annotations.push({ id: 2 * k, image_id: k, category_id: 1, iscrowd: 0, segmentation: [[sx, sy, sx + 40, sy, sx + 40, sy + 40, sx, sy + 40]] });
+    const ring = Array.from({ length: 24 }, (_, j) => [cx + 17 * Math.cos((j * Math.PI) / 12), cy + 17 * Math.sin((j * Math.PI) / 12)]).flat();
+    coco.annotations.push({ id: 2 * k + 1, image_id: k, category_id: 2, iscrowd: 0, segmentation: [ring] });
+    lines.push(JSON.stringify({ image: `images/${k}.png`, mask: `masks/${k}-red-square.png`, promptImage: 'images/0.png' }));
   }
   writeFileSync(join(dataset, 'dataset.jsonl'), `${lines.join('\n')}\n`);
+  writeFileSync(join(dataset, 'instances.json'), JSON.stringify(coco));
 }, 60_000);
 
 const base = ['finetune', '--model', 'checkpoint', '--data', 'data', '--epochs', '3', '--batch-size', '4', '--threads', '1', '--validation', '0.2', '--seed', '1'];
@@ -70,12 +78,12 @@ describe('clipseg finetune', () => {
     expect(r.code).toBe(0);
     const events = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { type: string; step?: number; totalSteps?: number });
     const steps = events.filter((e) => e.type === 'step');
-    // 8 training images × 2 prompts = 16 examples, batches of 4: 4 steps per epoch.
-    expect(steps.map((e) => e.step)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
+    // 8 training images × 3 prompts (two texts, an example image) = 24 examples, batches of 4: 6 steps per epoch.
+    expect(steps.map((e) => e.step)).toEqual(Array.from({ length: 18 }, (_, i) => i + 1));
     expect(events.filter((e) => e.type === 'epoch')).toHaveLength(4);
     expect(events.at(-1)!.type).toBe('done');
-    expect(r.stderr).toMatch(/16 to train on, 4 held out/);
-    expect(r.stderr).toMatch(/encoded 10 images and 2 prompts once/);
+    expect(r.stderr).toMatch(/24 to train on, 6 held out/);
+    expect(r.stderr).toMatch(/encoded 10 images and 3 prompts once/);
     const out = join(work, 'tuned');
     for (const f of ['config.json', 'model.safetensors', 'preprocessor_config.json', 'vocab.json', 'merges.txt', 'training.json', 'clipseg-output.json', 'bundle/manifest.json']) expect(existsSync(join(out, f)), f).toBe(true);
     expect(readFileSync(join(out, 'config.json'))).toEqual(readFileSync(join(checkpoint, 'config.json')));
@@ -89,6 +97,17 @@ describe('clipseg finetune', () => {
     // The checkpoint folder is a model too.
     const again = await cli('segment', '--model', 'tuned', '--prompt', 'red square', '--out', 'seg-out', join(dataset, 'images/0.png'));
     expect(again.code).toBe(0);
+  }, 120_000);
+
+  it('reads COCO instance annotations (category names as prompts)', async () => {
+    const r = await cli(...base, '--epochs', '1', '--data', 'data', '--coco', 'instances.json', '--images', 'images', '--out', 'coco-tuned');
+    expect(r.stderr).not.toMatch(/error/);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/16 to train on, 4 held out/);
+    expect(r.stderr).toMatch(/encoded 10 images and 2 prompts once/);
+    expect(existsSync(join(work, 'coco-tuned/bundle/manifest.json'))).toBe(true);
+    expect((await cli(...base, '--data', 'data', '--coco', 'missing.json', '--out', 'x')).stderr).toMatch(/TRAIN_DATA_INVALID/);
+    expect((await cli(...base, '--data', 'data', '--prompt-field', 'category:name', '--out', 'x')).stderr).toMatch(/--prompt-field go with --coco/);
   }, 120_000);
 
   it('refuses to replace what it did not write, and replaces its own output with --force', async () => {
