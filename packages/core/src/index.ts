@@ -86,6 +86,7 @@ export type { TextCleanup } from './tokenizer/text-cleanup.js';
 export { TokenizerError } from './tokenizer/tokenizer-error.js';
 export type { TokenizerErrorCode } from './tokenizer/tokenizer-error.js';
 export { MAX_UNBROKEN_TEXT } from './tokenizer/text-pieces.js';
+export { BYTE_ORDER, BYTE_TO_UNICODE } from './tokenizer/byte-unicode.js';
 
 // Tensors and tensor contracts
 export { createTensor, isTensor, shapeSize, DTYPE_BYTES, TENSOR_ARRAY_TYPES, TensorError } from './tensor/tensor.js';
