@@ -28,8 +28,8 @@ export { AutodiffError, DIFFERENTIABLE_OPS, GRAD_RULES, GradContext, GraphView, 
 export type { AddGradientsOptions, AddedGradients, AutodiffErrorCode, DeclaredTensor, GradRule, ViewNode } from './autodiff/index.js';
 
 // Decoder training on any backend (issue 16 §2 "API")
-export { AdamW, DecoderEvaluator, DecoderTrainer, GRADIENT_PREFIX, LOGITS_OUTPUT, LOSS_OUTPUT, LOSS_ROWS_OUTPUT, ParameterInputStore, TrainingError, buildDecoderForwardGraph, buildDecoderTrainingGraph, computeFullGradients, cosineLearningRate } from './training/index.js';
-export type { AdamWOptions, AdamWState, DecoderForwardGraph, DecoderStepResult, DecoderTrainingExample, DecoderTrainingGraph, DecoderTrainingGraphOptions, FullGradients, FullGradientsExample, FullGradientsInput, TrainableParameter, TrainingErrorCode } from './training/index.js';
+export { AdamW, DecoderEvaluator, DecoderTrainer, FullTrainer, GRADIENT_PREFIX, LOGITS_OUTPUT, LOSS_OUTPUT, LOSS_ROWS_OUTPUT, ParameterInputStore, TrainingError, buildDecoderForwardGraph, buildDecoderTrainingGraph, computeFullGradients, cosineLearningRate } from './training/index.js';
+export type { AdamWOptions, AdamWState, DecoderForwardGraph, FullTrainingBatch, DecoderStepResult, DecoderTrainingExample, DecoderTrainingGraph, DecoderTrainingGraphOptions, FullGradients, FullGradientsExample, FullGradientsInput, TrainableParameter, TrainingErrorCode } from './training/index.js';
 
 // Fine-tuning for users (issue 16 §2)
 export { CHECKPOINT_SIDE_FILES, FINETUNE_DEFAULTS, decodeFinetuneState, encodeFinetuneState, finetuneDecoder, finetuneFingerprint, finetunedCheckpointFiles, maskIoU, planEpoch, prepareFinetuneData, promptKey, resolveFinetuneOptions, validate } from './finetune/index.js';

@@ -41,6 +41,12 @@ export interface DecoderGraphOptions {
   readonly hiddenStates?: boolean;
   /** Attention as onnxruntime's fused `MultiHeadAttention` (CPU only) instead of MatMul → Softmax → MatMul (default). */
   readonly fusedAttention?: boolean;
+  /**
+   * Take one image per prompt: the activations are `[prompts, tokens, hidden]`, row i paired with conditional
+   * embedding i (HF's batched decoder, as training batches of (image, prompt) pairs need). Default false: one image,
+   * `[1, tokens, hidden]`, shared by every prompt.
+   */
+  readonly imagePerPrompt?: boolean;
 }
 
 /**
@@ -67,7 +73,8 @@ export function buildDecoderGraph(config: CLIPSegGraphConfig, weights: WeightSto
   const vision = config.vision_config;
   const R = config.reduce_dim;
   const { gridHeight, gridWidth, tokens, logitsHeight, logitsWidth } = graphGeometry(config, imageSize);
-  const activations = config.extract_layers.map((_, k) => g.input(activationName(k), 'float32', [1, tokens, vision.hidden_size]));
+  const imageRows = options.imagePerPrompt === true ? 'prompts' : 1;
+  const activations = config.extract_layers.map((_, k) => g.input(activationName(k), 'float32', [imageRows, tokens, vision.hidden_size]));
   const cond = g.input('conditional_embeddings', 'float32', ['prompts', config.projection_dim]);
   const shape: LayerShape = { hidden: R, heads: config.decoder_num_attention_heads, eps: vision.layer_norm_eps, activation: 'relu', fusedAttention: options.fusedAttention ?? false, mlpSlices: mlpSlices(config.decoder_intermediate_size) };
 
@@ -87,7 +94,7 @@ export function buildDecoderGraph(config: CLIPSegGraphConfig, weights: WeightSto
       conditioned = true;
     }
     output = postNormLayer(ctx, output, `${DECODER_PREFIX}.layers.${i}`, shape);
-    layerOutputs.push({ name: output, batch: conditioned ? 'prompts' : 1 });
+    layerOutputs.push({ name: output, batch: conditioned ? 'prompts' : imageRows });
   });
   let x = output!;
   if (!conditioned) {

@@ -8,7 +8,7 @@ import type { ImageSize } from '@clipseg/core';
 import { activationName } from '@clipseg/core/bundle';
 import type { CLIPSegGraphConfig } from '@clipseg/convert';
 import { expectedParameters } from '@clipseg/convert';
-import { buildDecoderGraph, writeModel } from '@clipseg/convert/graph';
+import { buildDecoderGraph, type GraphBuilder, writeModel } from '@clipseg/convert/graph';
 import { addGradients } from '../autodiff/differentiate.js';
 import { ParameterInputStore } from './parameter-input-store.js';
 
@@ -32,7 +32,10 @@ export interface DecoderTrainingGraph {
   readonly model: Uint8Array;
   /** The decoder parameters, fed as inputs by these names and shapes, in graph order. */
   readonly parameters: readonly TrainableParameter[];
-  /** Names of the activation inputs (`activation_k`, `[1, tokens, hidden]`). */
+  /**
+   * Names of the activation inputs (`activation_k`, `[prompts, tokens, hidden]`: row i is the activations of
+   * prompt i's query image).
+   */
   readonly activations: readonly string[];
   /** Width of a conditional embedding (`projection_dim`). */
   readonly projectionDim: number;
@@ -51,10 +54,25 @@ export const LOSS_ROWS_OUTPUT = 'loss_rows';
 export const GRADIENT_PREFIX = 'grad.';
 
 /**
+ * Re-declares the decoder graph's activation inputs from `[1, tokens, hidden]` (one image for every prompt) to
+ * `[prompts, tokens, hidden]` (one image per prompt), so that a whole batch of examples runs as one graph run.
+ * Every op after the inputs is batch-agnostic (Linear, Add, FiLM's Mul against `[prompts, 1, R]`, the head's
+ * Reshape keeps dim 0), so only the declared dims change. The builder's input list is the graph's own (see
+ * `GraphBuilder.graphProto`), which the differentiator reads next.
+ */
+function batchActivations(g: GraphBuilder, config: CLIPSegGraphConfig): void {
+  const names = new Set(config.extract_layers.map((_, k) => activationName(k)));
+  for (const input of g.graphProto().input ?? []) {
+    const dims = input.type?.tensorType?.shape?.dim;
+    if (input.name && names.has(input.name) && dims?.[0] !== undefined) dims[0] = { dimParam: 'prompts' };
+  }
+}
+
+/**
  * Builds the decoder training graph of `config`, runtime-agnostic.
  *
- * Inputs: every `decoder.*` parameter (HF name and layout), the query image's activations `activation_k`
- * (`[1, tokens, hidden]`, the vision encoder's outputs), `conditional_embeddings` `[prompts, projection_dim]`
+ * Inputs: every `decoder.*` parameter (HF name and layout), each prompt's query-image activations `activation_k`
+ * (`[prompts, tokens, hidden]`, the vision encoder's outputs), `conditional_embeddings` `[prompts, projection_dim]`
  * (text or image prompt embeddings, frozen) and `target` `[prompts, height, width]` (0/1 masks at the logits'
  * size). Outputs: `loss` (scalar, PyTorch's `binary_cross_entropy_with_logits` mean over every pixel of every
  * prompt: `softplus(l) − l·t`, as `bceWithLogitsMean`), `loss_rows` (its row means, see {@link LOSS_ROWS_OUTPUT})
@@ -65,6 +83,7 @@ export async function buildDecoderTrainingGraph(config: CLIPSegGraphConfig, opti
   const imageSize = options.imageSize ?? { height: 352, width: 352 };
   const store = new ParameterInputStore(expectedParameters(config));
   const g = buildDecoderGraph(config, store, imageSize);
+  batchActivations(g, config);
   const target = g.input('target', 'float32', ['prompts', imageSize.height, imageSize.width]);
   // The mean in two steps, row means then their mean: onnxruntime's float32 ReduceMean over all of a prompt's
   // pixels at once was 1.3e-6 off the float64 loss; the row means also come out, for a float64 mean in JS.

@@ -14,6 +14,7 @@ import type { GraphBuilder } from '@clipseg/convert/graph';
 import { WeightStore, buildDecoderGraph, buildTextEncoderGraph, buildVisionEncoderGraph, writeModel } from '@clipseg/convert/graph';
 import { bceWithLogitsMean } from '../autodiff/bce-with-logits.js';
 import { addGradients } from '../autodiff/differentiate.js';
+import { differentiateWithCotangents } from './cotangent-gradients.js';
 import { TrainingError } from './training-error.js';
 
 /** One text-prompted example of {@link computeFullGradients}. */
@@ -53,13 +54,6 @@ export interface FullGradients {
 
 /** An HF-named parameter among a graph's initializers (`<name>` or `<name>::T`), not a builder constant or derived table. */
 const isParameter = (name: string): boolean => !name.includes('/') && (name.startsWith('decoder.') || name.startsWith('clip.'));
-
-/** Appends `Σ_k Σ outputs[k] · cot.<outputs[k]>` (cotangents as inputs) and its gradients with respect to `wrt`. */
-function differentiateWithCotangents(g: GraphBuilder, outputs: readonly string[], dims: readonly (readonly (number | string)[])[], wrt: readonly string[]): ReadonlyMap<string, string> {
-  const terms = outputs.map((o, i) => g.op('ReduceSum', [g.op('Mul', [o, g.input(`cot.${o}`, 'float32', dims[i]!)])], { keepdims: 0 }));
-  const loss = terms.reduce((a, b) => g.op('Add', [a, b]));
-  return addGradients(g, { loss, wrt }).outputs;
-}
 
 /** Adds `scale ×` each parameter gradient of `results` into `sums`, by initializer name. */
 function accumulate(sums: Map<string, Float64Array>, outputs: ReadonlyMap<string, string>, results: Record<string, Tensor>, scale: number): void {

@@ -18,3 +18,5 @@ export type { TrainingErrorCode } from './training-error.js';
 export { DecoderEvaluator } from './decoder-evaluator.js';
 export { LOGITS_OUTPUT, buildDecoderForwardGraph } from './decoder-forward-graph.js';
 export type { DecoderForwardGraph } from './decoder-forward-graph.js';
+export { FullTrainer } from './full-trainer.js';
+export type { FullTrainingBatch } from './full-trainer.js';
