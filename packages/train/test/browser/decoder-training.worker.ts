@@ -5,6 +5,7 @@
 import { buildGraphs, checkGraphConfig, openCheckpoint, type CLIPSegGraphConfig } from '@clipseg/convert';
 import { bytesSource, createTensor, memoryFileSet, openSafetensors, type Tensor } from '@clipseg/core';
 import { createWasmBackend } from '@clipseg/runtime-web/wasm';
+import { createWebGpuBackend } from '@clipseg/runtime-web/webgpu';
 import { AdamW, buildDecoderTrainingGraph, DecoderTrainer, type DecoderTrainingExample } from '@clipseg/train';
 
 /** What the page asks the worker to do. */
@@ -16,6 +17,8 @@ export interface TrainRequest {
    * `pixel_values` float32 `[examples, 3, H, W]` (processed query images), `target` float32 `[examples, H, W]`.
    */
   readonly batch: string;
+  /** `wasm` (onnxruntime-web's WASM build) or `webgpu` (its WebGPU build: WebGPU when an adapter exists). */
+  readonly provider: 'wasm' | 'webgpu';
   /** Where onnxruntime-web's `.wasm` files are served. */
   readonly wasmPaths: string;
   readonly threads: number;
@@ -27,6 +30,9 @@ export interface TrainRequest {
 export interface TrainResult {
   /** WASM threads onnxruntime-web runs on. */
   readonly threads: number;
+  /** The execution provider the frozen CLIP sessions ran on (`webgpu` or `wasm`), and why not WebGPU when asked. */
+  readonly executionProvider: string;
+  readonly fallbackReason?: string;
   /** The loss before each step. */
   readonly losses: number[];
   /** The first step's gradients by HF name (HF layout). */
@@ -50,7 +56,8 @@ async function fetchBytes(url: string): Promise<Uint8Array> {
 }
 
 async function train(request: TrainRequest): Promise<TrainResult> {
-  const backend = createWasmBackend({ wasmPaths: request.wasmPaths, numThreads: request.threads });
+  const options = { wasmPaths: request.wasmPaths, numThreads: request.threads };
+  const backend = request.provider === 'webgpu' ? createWebGpuBackend(options) : createWasmBackend(options);
   const { threads } = await backend.init();
   const config = JSON.parse(new TextDecoder().decode(await fetchBytes(`${request.checkpoint}config.json`))) as CLIPSegGraphConfig;
   checkGraphConfig(config);
@@ -67,6 +74,7 @@ async function train(request: TrainRequest): Promise<TrainResult> {
   const text = await backend.createSession(built.graphs.text_encoder);
   const vision = await backend.createSession(built.graphs.vision_encoder);
   const batch: DecoderTrainingExample[] = [];
+  const { executionProvider, fallbackReason } = vision.info;
   try {
     const embeds = (await text.run({ input_ids: ids as Tensor<'int64'> }))['text_embeds']!.data as Float32Array;
     const P = graph.projectionDim;
@@ -100,7 +108,7 @@ async function train(request: TrainRequest): Promise<TrainResult> {
       losses.push(loss);
       if (s === 0) firstGradients = Object.fromEntries(gradients);
     }
-    return { threads, losses, firstGradients, parameters: Object.fromEntries(trainer.parameters), stepMs };
+    return { threads, executionProvider, ...(fallbackReason === undefined ? {} : { fallbackReason }), losses, firstGradients, parameters: Object.fromEntries(trainer.parameters), stepMs };
   } finally {
     await trainer.dispose();
   }
