@@ -159,3 +159,15 @@ describe('generateScene', () => {
     expect(() => generateScene(-1)).toThrow(/seed must be a non-negative safe integer/);
   });
 });
+
+describe('objectScale', () => {
+  it('scales the objects and is checked', () => {
+    const area = (scale: number) => {
+      let sum = 0;
+      for (let s = 0; s < 40; s++) for (const o of generateScene(s, { width: 96, maxObjects: 1, objectScale: scale }).objects) sum += o.mask.data.reduce((a, b) => a + b, 0);
+      return sum;
+    };
+    expect(area(1.5) / area(1)).toBeGreaterThan(1.8);
+    expect(() => generateScene(1, { objectScale: 3 })).toThrow(/objectScale/);
+  });
+});

@@ -26,6 +26,11 @@ export interface SceneOptions {
   readonly colours?: readonly SceneColourName[];
   /** Backgrounds to draw from. Default: all of {@link SCENE_BACKGROUNDS}. */
   readonly backgrounds?: readonly SceneBackground[];
+  /**
+   * Multiplies the objects' extents ({@link SCENE_SIZES}, fractions of the image's shorter side), from 0.5 to 2.
+   * Default 1. Small models at small input sizes see larger objects better.
+   */
+  readonly objectScale?: number;
 }
 
 /** One object of a {@link SyntheticScene}. */
@@ -90,6 +95,7 @@ export interface ResolvedSceneOptions {
   readonly kinds: readonly SceneObjectKind[];
   readonly colours: readonly SceneColourName[];
   readonly backgrounds: readonly SceneBackground[];
+  readonly objectScale: number;
 }
 
 /**
@@ -110,7 +116,13 @@ export function resolveSceneOptions(options: SceneOptions = {}): ResolvedSceneOp
     kinds: checkList('kinds', options.kinds, SCENE_OBJECT_KINDS),
     colours: checkList('colours', options.colours, SCENE_COLOUR_NAMES),
     backgrounds: checkList('backgrounds', options.backgrounds, SCENE_BACKGROUNDS),
+    objectScale: checkScale(options.objectScale ?? 1),
   };
+}
+
+function checkScale(value: number): number {
+  if (typeof value !== 'number' || !(value >= 0.5 && value <= 2)) throw invalid(`objectScale must be a number from 0.5 to 2, not ${String(value)}.`);
+  return value;
 }
 
 /** Lowest colour distance between `rgb` and the image's pixels on a 5 × 5 grid over `box`. */
@@ -152,7 +164,7 @@ function place(rng: SeededRandom, o: ResolvedSceneOptions, data: Uint8Array, bac
     const kind = pick(rng, o.kinds);
     const size: SceneSize = pick(rng, ['small', 'large'] as const);
     const [lo, hi] = SCENE_SIZES[size];
-    const extent = randomFloat(rng, lo, hi) * side;
+    const extent = randomFloat(rng, lo, hi) * side * o.objectScale;
     const rotation = kind === 'square' ? randomFloat(rng, -0.3, 0.3) : 0;
     const local = partsBounds(objectParts(kind, [0, 0, 0], 0, 0, extent, rotation));
     const w = local.x1 - local.x0;
