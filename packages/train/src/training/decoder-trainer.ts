@@ -14,7 +14,8 @@ import { TrainingError } from './training-error.js';
 export interface DecoderTrainingExample {
   /**
    * The image's cached activations, `activation_k` `[1, tokens, hidden]` in `extract_layers` order: the vision
-   * encoder's outputs (a pipeline's encoded image). They do not change while the decoder trains.
+   * encoder's outputs (a pipeline's encoded image). They do not change while the decoder trains. Every example of
+   * a batch has activations of the same size (images encoded at the graph's image size).
    */
   readonly activations: readonly Tensor<'float32'>[];
   /** Conditional embeddings `[prompts × projection_dim]` row-major (text or image prompt embeddings, frozen). */
@@ -89,31 +90,21 @@ export class DecoderTrainer {
     const counts = batch.map((e, i) => this.promptCount(e, i, height * width));
     const total = counts.reduce((a, b) => a + b, 0);
     if (total === 0) throw new TrainingError('TRAINING_INVALID_INPUT', 'The batch has no prompts; pass at least one example with one prompt.');
-    const feedsBase: Record<string, Tensor> = {};
-    for (const { name, shape } of this.graph.parameters) feedsBase[name] = createTensor('float32', shape, this.parameters.get(name)!);
-    let loss = 0;
-    const gradients = new Map<string, Float32Array>(this.graph.parameters.map(({ name }) => [name, new Float32Array(this.parameters.get(name)!.length)]));
+    // One run for the whole batch: row i of every input is prompt i (its image's activations, its embedding, its
+    // target), so the graph's mean over all rows is the batch loss and its gradients are the batch gradients.
+    const feeds: Record<string, Tensor> = {};
+    for (const { name, shape } of this.graph.parameters) feeds[name] = createTensor('float32', shape, this.parameters.get(name)!);
+    this.graph.activations.forEach((name, k) => (feeds[name] = this.stackActivations(batch, counts, k, total)));
+    feeds['conditional_embeddings'] = createTensor('float32', [total, this.projectionDim], concat(batch.map((e) => e.conditionalEmbeddings), total * this.projectionDim));
+    feeds['target'] = createTensor('float32', [total, height, width], concat(batch.map((e) => e.targets), total * height * width));
     const fetches = [LOSS_ROWS_OUTPUT, ...this.graph.parameters.map(({ name }) => GRADIENT_PREFIX + name)];
-    for (const [i, example] of batch.entries()) {
-      const prompts = counts[i]!;
-      if (prompts === 0) continue;
-      const feeds: Record<string, Tensor> = { ...feedsBase };
-      this.graph.activations.forEach((name, k) => (feeds[name] = example.activations[k]!));
-      feeds['conditional_embeddings'] = createTensor('float32', [prompts, this.projectionDim], example.conditionalEmbeddings);
-      feeds['target'] = createTensor('float32', [prompts, height, width], example.targets);
-      const out = await this.session.run(feeds, fetches);
-      const weight = prompts / total;
-      // The loss in float64 from the row means (each row has the same number of pixels).
-      const rows = this.output(out, LOSS_ROWS_OUTPUT);
-      let sum = 0;
-      for (const r of rows) sum += r;
-      loss += (weight * sum) / rows.length;
-      for (const [name, acc] of gradients) {
-        const g = this.output(out, GRADIENT_PREFIX + name);
-        for (let k = 0; k < acc.length; k++) acc[k] = acc[k]! + weight * g[k]!;
-      }
-    }
-    return { loss, gradients };
+    const out = await this.session.run(feeds, fetches);
+    // The loss in float64 from the row means (each row has the same number of pixels).
+    const rows = this.output(out, LOSS_ROWS_OUTPUT);
+    let sum = 0;
+    for (const r of rows) sum += r;
+    const gradients = new Map<string, Float32Array>(this.graph.parameters.map(({ name }) => [name, this.output(out, GRADIENT_PREFIX + name)]));
+    return { loss: sum / rows.length, gradients };
   }
 
   /** Frees the session. */
@@ -134,9 +125,37 @@ export class DecoderTrainer {
     return prompts;
   }
 
+  /** Activation `k` of every prompt of the batch, `[total, tokens, hidden]` (an image's rows repeated per prompt). */
+  private stackActivations(batch: readonly DecoderTrainingExample[], counts: readonly number[], k: number, total: number): Tensor<'float32'> {
+    const first = batch[0]!.activations[k]!;
+    const [, tokens, hidden] = first.dims as [number, number, number];
+    const size = tokens * hidden;
+    const out = new Float32Array(total * size);
+    let row = 0;
+    for (const [i, example] of batch.entries()) {
+      const a = example.activations[k]!;
+      if (a.data.length !== size) {
+        throw new TrainingError('TRAINING_INVALID_INPUT', `Batch example ${i}: activation ${k} has ${a.data.length} values, the first example's has ${size}; encode every image at the same size.`, { example: i });
+      }
+      for (let p = 0; p < counts[i]!; p++) out.set(a.data, size * row++);
+    }
+    return createTensor('float32', [total, tokens, hidden], out);
+  }
+
   private output(out: Record<string, Tensor>, name: string): Float32Array {
     const t = out[name];
     if (t === undefined || !(t.data instanceof Float32Array)) throw new TrainingError('TRAINING_MISSING_OUTPUT', `The training graph returned no float32 '${name}'; rebuild it with buildDecoderTrainingGraph.`, { output: name });
     return t.data;
   }
+}
+
+/** The arrays one after another (`length` values in all). */
+function concat(parts: readonly Float32Array[], length: number): Float32Array {
+  const out = new Float32Array(length);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
 }
