@@ -8,7 +8,7 @@ import type { ImageSize } from '@clipseg/core';
 import { activationName } from '@clipseg/core/bundle';
 import type { CLIPSegGraphConfig } from '@clipseg/convert';
 import { expectedParameters } from '@clipseg/convert';
-import { buildDecoderGraph, type GraphBuilder, writeModel } from '@clipseg/convert/graph';
+import { buildDecoderGraph, writeModel } from '@clipseg/convert/graph';
 import { addGradients } from '../autodiff/differentiate.js';
 import { ParameterInputStore } from './parameter-input-store.js';
 
@@ -54,21 +54,6 @@ export const LOSS_ROWS_OUTPUT = 'loss_rows';
 export const GRADIENT_PREFIX = 'grad.';
 
 /**
- * Re-declares the decoder graph's activation inputs from `[1, tokens, hidden]` (one image for every prompt) to
- * `[prompts, tokens, hidden]` (one image per prompt), so that a whole batch of examples runs as one graph run.
- * Every op after the inputs is batch-agnostic (Linear, Add, FiLM's Mul against `[prompts, 1, R]`, the head's
- * Reshape keeps dim 0), so only the declared dims change. The builder's input list is the graph's own (see
- * `GraphBuilder.graphProto`), which the differentiator reads next.
- */
-function batchActivations(g: GraphBuilder, config: CLIPSegGraphConfig): void {
-  const names = new Set(config.extract_layers.map((_, k) => activationName(k)));
-  for (const input of g.graphProto().input ?? []) {
-    const dims = input.type?.tensorType?.shape?.dim;
-    if (input.name && names.has(input.name) && dims?.[0] !== undefined) dims[0] = { dimParam: 'prompts' };
-  }
-}
-
-/**
  * Builds the decoder training graph of `config`, runtime-agnostic.
  *
  * Inputs: every `decoder.*` parameter (HF name and layout), each prompt's query-image activations `activation_k`
@@ -82,8 +67,8 @@ function batchActivations(g: GraphBuilder, config: CLIPSegGraphConfig): void {
 export async function buildDecoderTrainingGraph(config: CLIPSegGraphConfig, options: DecoderTrainingGraphOptions = {}): Promise<DecoderTrainingGraph> {
   const imageSize = options.imageSize ?? { height: 352, width: 352 };
   const store = new ParameterInputStore(expectedParameters(config));
-  const g = buildDecoderGraph(config, store, imageSize);
-  batchActivations(g, config);
+  // One image per prompt, so that a batch of (image, prompt) examples is one run.
+  const g = buildDecoderGraph(config, store, imageSize, { imagePerPrompt: true });
   const target = g.input('target', 'float32', ['prompts', imageSize.height, imageSize.width]);
   // The mean in two steps, row means then their mean: onnxruntime's float32 ReduceMean over all of a prompt's
   // pixels at once was 1.3e-6 off the float64 loss; the row means also come out, for a float64 mean in JS.
