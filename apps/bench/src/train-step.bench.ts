@@ -33,6 +33,7 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '10' },
     warmup: { type: 'string', default: '2' },
     'vision-runs': { type: 'string', default: '3' },
+    rounds: { type: 'string', default: '2' },
     threads: { type: 'string', default: '2' },
     spinning: { type: 'boolean', default: false },
     'epoch-images': { type: 'string', default: '1000' },
@@ -44,22 +45,28 @@ const BATCH = Number(values.batch);
 const RUNS = Number(values.runs);
 const WARMUP = Number(values.warmup);
 const VISION_RUNS = Number(values['vision-runs']);
+const ROUNDS = Number(values.rounds);
 const THREADS = Number(values.threads);
 const EPOCH_IMAGES = Number(values['epoch-images']);
 const PYTHON = '/usr/bin/python3';
 const PY_SCRIPT = join(dirname(fileURLToPath(import.meta.url)), '../python/clipseg_decoder_step.py');
+/**
+ * Debian's torch links libblas.so.3, the reference BLAS unless another is selected (20× slower matmuls). The
+ * baseline is PyTorch on OpenBLAS: Debian's libopenblas0-pthread, loaded for the child alone.
+ */
+const OPENBLAS_DIR = '/usr/lib/x86_64-linux-gnu/openblas-pthread';
 const SIZE = 352;
 
-/** The PyTorch side's report (see clipseg_decoder_step.py). */
+/** The PyTorch side's report of one round (see clipseg_decoder_step.py). */
 interface TorchResult {
   readonly torch: string;
   readonly threads: number;
   readonly blas: string;
   readonly firstLoss: number;
   readonly visionActivationMaxAbsDiff: number;
-  readonly stepCached: Stats;
-  readonly visionPerImage: Stats;
-  readonly stepWithVision: Stats;
+  readonly stepCached: Timed;
+  readonly visionPerImage: Timed;
+  readonly stepWithVision: Timed;
 }
 
 function clipseg(args: string[]): void {
@@ -98,21 +105,23 @@ function concat(parts: readonly Float32Array[]): Float32Array {
   return out;
 }
 
-function runTorch(checkpoint: string, batchFile: string): { verify?: { ok: boolean; line: string }; bench?: TorchResult; skipped?: string } {
+function runTorch(checkpoint: string, batchFile: string, verify: boolean): { verify?: { ok: boolean; line: string }; bench?: TorchResult; skipped?: string } {
   if (values['no-python']) return { skipped: '--no-python' };
   const probe = spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8' });
   if (probe.status !== 0) return { skipped: `${PYTHON} -c 'import torch' failed (install Debian's python3-torch for the PyTorch baseline)` };
+  const env: NodeJS.ProcessEnv = { ...process.env, OPENBLAS_NUM_THREADS: String(THREADS), OMP_NUM_THREADS: String(THREADS) };
+  if (existsSync(join(OPENBLAS_DIR, 'libblas.so.3'))) env.LD_LIBRARY_PATH = [OPENBLAS_DIR, process.env.LD_LIBRARY_PATH].filter(Boolean).join(':');
+  else console.error(`warning: ${OPENBLAS_DIR} is absent (apt-get install libopenblas0-pthread): PyTorch runs on whatever libblas.so.3 is selected`);
   const result: { verify?: { ok: boolean; line: string }; bench?: TorchResult } = {};
   const shared = sharedDir();
-  if (shared) {
-    const v = spawnSync(PYTHON, [PY_SCRIPT, '--verify', join(shared, 'golden'), '--threads', String(THREADS)], { encoding: 'utf8' });
+  if (verify && shared) {
+    const v = spawnSync(PYTHON, [PY_SCRIPT, '--verify', join(shared, 'golden'), '--threads', String(THREADS)], { encoding: 'utf8', env });
     result.verify = { ok: v.status === 0, line: v.stdout.split('\n')[0] ?? v.stderr };
     console.error(`PyTorch port against the training goldens: ${result.verify.line}`);
     if (v.status !== 0) throw new Error(`the PyTorch port does not match the goldens:\n${v.stdout}\n${v.stderr}`);
   }
-  console.error('PyTorch: timing …');
   const args = [PY_SCRIPT, '--bench', checkpoint, '--batch', batchFile, '--threads', String(THREADS), '--runs', String(RUNS), '--warmup', String(WARMUP), '--vision-runs', String(VISION_RUNS)];
-  const b = spawnSync(PYTHON, args, { encoding: 'utf8', maxBuffer: 1 << 26 });
+  const b = spawnSync(PYTHON, args, { encoding: 'utf8', env, maxBuffer: 1 << 26 });
   const line = b.stdout.split('\n').find((l) => l.startsWith('BENCH_RESULT '));
   if (b.status !== 0 || !line) throw new Error(`PyTorch bench failed (${b.status}):\n${b.stderr}`);
   result.bench = JSON.parse(line.slice('BENCH_RESULT '.length)) as TorchResult;
@@ -173,50 +182,100 @@ graph.activations.forEach((name, k) => {
 });
 writeFileSync(batchFile, writeSafetensors(batchTensors));
 
-let stepParts = { trainer: [] as number[], adamw: [] as number[] };
+/** Wall and process CPU milliseconds of each timed run (a run the guard drops is repeated, as `timeRuns`). */
+interface Timed {
+  readonly samples: number[];
+  readonly cpuSamples: number[];
+  readonly foreignLoadCores?: number | null;
+}
+
+async function timeWallCpu(fn: () => Promise<unknown>, warmup: number, runs: number): Promise<Timed> {
+  const cpuSamples: number[] = [];
+  let c = process.cpuUsage();
+  const guard = cleanRunGuard();
+  const load = new ForeignLoad();
+  await waitForQuiet(0.3, 2, 30);
+  load.start();
+  const samples = await timeRuns(
+    async () => {
+      c = process.cpuUsage();
+      await fn();
+      const used = process.cpuUsage(c);
+      cpuSamples.push((used.user + used.system) / 1000);
+    },
+    warmup,
+    runs,
+    { begin: () => guard.begin(), keep: () => guard.keep() || (cpuSamples.pop(), false) },
+  );
+  discarded += guard.discarded;
+  return { samples, cpuSamples: cpuSamples.slice(-runs), foreignLoadCores: load.stop() };
+}
+let discarded = 0;
+
 const losses: number[] = [];
+const parts = { trainer: [] as number[], adamw: [] as number[] };
 async function step(examples: readonly DecoderTrainingExample[]): Promise<void> {
   const t0 = performance.now();
   const { loss, gradients } = await trainer.step(examples);
   const t1 = performance.now();
   optimizer.step(trainer.parameters, gradients);
-  stepParts.trainer.push(t1 - t0);
-  stepParts.adamw.push(performance.now() - t1);
+  parts.trainer.push(t1 - t0);
+  parts.adamw.push(performance.now() - t1);
   losses.push(loss);
 }
-
-console.error('ours: timing …');
-await waitForQuiet();
 await step(batch);
 const firstLoss = losses[0]!;
-stepParts = { trainer: [], adamw: [] };
-const guard = cleanRunGuard();
-const load = new ForeignLoad();
-load.start();
-const stepCached = stats(await timeRuns(() => step(batch), WARMUP, RUNS, guard));
-const trainerOnly = stats(stepParts.trainer.slice(-RUNS));
-const adamwOnly = stats(stepParts.adamw.slice(-RUNS));
-const visionPerImage = stats(await timeRuns(() => encode(pixels[0]!), 1, VISION_RUNS * 2, guard));
-const stepWithVision = stats(
-  await timeRuns(
-    async () => {
-      const acts: Tensor<'float32'>[][] = [];
-      for (const px of pixels) acts.push(await encode(px));
-      await step(examplesOf(acts));
-    },
-    1,
-    VISION_RUNS,
-    guard,
-  ),
-);
-const oursForeignLoad = load.stop();
+
+/** One round of our measurements. */
+async function measureOurs(): Promise<{ stepCached: Timed; visionPerImage: Timed; stepWithVision: Timed; trainer: number[]; adamw: number[] }> {
+  parts.trainer.length = 0;
+  parts.adamw.length = 0;
+  const stepCached = await timeWallCpu(() => step(batch), WARMUP, RUNS);
+  const trainerMs = parts.trainer.slice(-RUNS);
+  const adamwMs = parts.adamw.slice(-RUNS);
+  const visionPerImage = await timeWallCpu(() => encode(pixels[0]!), 1, VISION_RUNS * 2);
+  const stepWithVision = await timeWallCpu(async () => {
+    const acts: Tensor<'float32'>[][] = [];
+    for (const px of pixels) acts.push(await encode(px));
+    await step(examplesOf(acts));
+  }, 1, VISION_RUNS);
+  return { stepCached, visionPerImage, stepWithVision, trainer: trainerMs, adamw: adamwMs };
+}
+
+const oursRounds: Awaited<ReturnType<typeof measureOurs>>[] = [];
+const torchRounds: TorchResult[] = [];
+let torchVerify: { ok: boolean; line: string } | undefined;
+let torchSkipped: string | undefined;
+for (let round = 0; round < ROUNDS; round++) {
+  console.error(`round ${round + 1}/${ROUNDS}: ours …`);
+  oursRounds.push(await measureOurs());
+  if (torchSkipped === undefined) {
+    console.error(`round ${round + 1}/${ROUNDS}: PyTorch …`);
+    const t = runTorch(checkpoint, batchFile, round === 0);
+    torchVerify ??= t.verify;
+    torchSkipped = t.skipped;
+    if (t.bench) torchRounds.push(t.bench);
+  }
+}
 await trainer.dispose();
 await vision.dispose();
 
-const torch = runTorch(checkpoint, batchFile);
-const tb = torch.bench;
-
-const savingPerEpochS = (perImageMs: number) => Math.round((EPOCH_IMAGES * perImageMs) / 100) / 10;
+/** Wall and CPU statistics of the rounds' runs pooled. */
+function pooled(rounds: readonly Timed[]): { wall: Stats; cpu: Stats; foreignLoadCores: (number | null | undefined)[] } {
+  return { wall: stats(rounds.flatMap((r) => r.samples)), cpu: stats(rounds.flatMap((r) => r.cpuSamples)), foreignLoadCores: rounds.map((r) => r.foreignLoadCores) };
+}
+/** What one image's vision tower costs inside a step: (step with vision − cached step) / batch, from medians. */
+const visionInStep = (withVision: Stats, cached: Stats) => Math.round(((withVision.median - cached.median) / BATCH) * 10) / 10;
+const side = (rounds: readonly { stepCached: Timed; visionPerImage: Timed; stepWithVision: Timed }[]) => {
+  const stepCached = pooled(rounds.map((r) => r.stepCached));
+  const visionPerImage = pooled(rounds.map((r) => r.visionPerImage));
+  const stepWithVision = pooled(rounds.map((r) => r.stepWithVision));
+  const perImage = visionInStep(stepWithVision.wall, stepCached.wall);
+  return { stepCached, visionPerImage, stepWithVision, visionPerImageInStepMs: perImage, activationCachingSavesPerEpochS: Math.round((EPOCH_IMAGES * perImage) / 100) / 10 };
+};
+const ours = { firstLoss, ...side(oursRounds), trainerStep: stats(oursRounds.flatMap((r) => r.trainer)), adamwStep: stats(oursRounds.flatMap((r) => r.adamw)), discardedRuns: discarded };
+const tb = torchRounds[0];
+const pytorch = tb ? { torch: tb.torch, threads: tb.threads, blas: tb.blas, firstLoss: tb.firstLoss, visionActivationMaxAbsDiff: tb.visionActivationMaxAbsDiff, ...side(torchRounds) } : undefined;
 const report = {
   machine: machineInfo(),
   checkpoint,
@@ -224,37 +283,31 @@ const report = {
   threads: THREADS,
   spinning: values.spinning,
   runs: RUNS,
-  ours: {
-    firstLoss,
-    stepCached,
-    trainerStep: trainerOnly,
-    adamwStep: adamwOnly,
-    visionPerImage,
-    stepWithVision,
-    activationCachingSavesPerEpochS: savingPerEpochS(visionPerImage.median),
-    foreignLoadCores: oursForeignLoad,
-    discardedRuns: guard.discarded,
-  },
-  pytorch: tb ? { ...tb, activationCachingSavesPerEpochS: savingPerEpochS(tb.visionPerImage.median) } : undefined,
-  pytorchVerify: torch.verify,
-  pytorchSkipped: torch.skipped,
-  firstLossDiff: tb ? Math.abs(tb.firstLoss - firstLoss) : undefined,
+  rounds: ROUNDS,
   epochImages: EPOCH_IMAGES,
+  ours,
+  pytorch,
+  pytorchVerify: torchVerify,
+  pytorchSkipped: torchSkipped,
+  firstLossDiff: tb ? Math.abs(tb.firstLoss - firstLoss) : undefined,
 };
 
 const f = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(1)} ms`);
-const row = (what: string, ours: number, theirs: number | undefined) =>
-  console.log(`| ${what} | ${f(ours)} | ${theirs === undefined ? '—' : f(theirs)} | ${theirs === undefined ? '—' : `${(ours / theirs).toFixed(2)}×`} |`);
-console.log(`\nDecoder training step, rd64-refined (random), batch ${BATCH}, ${THREADS} threads, median of ${RUNS} (vision rows: ${VISION_RUNS}); ${report.machine.cpu}, ${report.machine.cores} cores`);
-console.log(`| | ours (onnxruntime-node ${report.machine.onnxruntimeNode}) | PyTorch ${tb?.torch ?? '(skipped)'} | ours / PyTorch |`);
+const cell = (s: Stats | undefined) => (s === undefined ? '—' : `${f(s.median)} (min ${f(s.min)})`);
+const row = (what: string, o: Stats, t: Stats | undefined) => console.log(`| ${what} | ${cell(o)} | ${cell(t)} | ${t === undefined ? '—' : `${(o.median / t.median).toFixed(2)}×`} |`);
+console.log(`\nDecoder training step, rd64-refined (random), batch ${BATCH}, ${THREADS} threads; wall time, median (min) of ${RUNS * ROUNDS} runs (vision rows ${VISION_RUNS * ROUNDS}) in ${ROUNDS} rounds; ${report.machine.cpu}, ${report.machine.cores} cores`);
+console.log(`| | ours (onnxruntime-node ${report.machine.onnxruntimeNode}) | PyTorch ${pytorch?.torch ?? '(skipped)'} | ours / PyTorch (medians) |`);
 console.log('| --- | --- | --- | --- |');
-row('step, activations cached (step + AdamW)', stepCached.median, tb?.stepCached.median);
-console.log(`|   of which DecoderTrainer.step / AdamW.step | ${f(trainerOnly.median)} / ${f(adamwOnly.median)} | | |`);
-row('vision encoder, per image', visionPerImage.median, tb?.visionPerImage.median);
-row(`step with the vision tower (${BATCH} images + step)`, stepWithVision.median, tb?.stepWithVision.median);
-console.log(`Activation caching saves ${f(visionPerImage.median)} per image: ${report.ours.activationCachingSavesPerEpochS} s per epoch of ${EPOCH_IMAGES} images (PyTorch: ${report.pytorch ? `${report.pytorch.activationCachingSavesPerEpochS} s` : '—'}).`);
-if (tb) console.log(`First-step loss: ours ${firstLoss.toFixed(7)}, PyTorch ${tb.firstLoss.toFixed(7)} (|diff| ${report.firstLossDiff!.toExponential(2)}); vision activations |diff| ${tb.visionActivationMaxAbsDiff.toExponential(2)}.`);
-if (torch.skipped) console.log(`PyTorch baseline skipped: ${torch.skipped}.`);
-console.log(`Other processes used ${oursForeignLoad ?? '?'} cores during our timing; ${guard.discarded} runs dropped and repeated.`);
+row('step, activations cached (step + AdamW)', ours.stepCached.wall, pytorch?.stepCached.wall);
+row('  the same, process CPU time', ours.stepCached.cpu, pytorch?.stepCached.cpu);
+console.log(`|   of which DecoderTrainer.step / AdamW.step | ${f(ours.trainerStep.median)} / ${f(ours.adamwStep.median)} | | |`);
+row('vision encoder, one image alone', ours.visionPerImage.wall, pytorch?.visionPerImage.wall);
+row(`step with the vision tower (${BATCH} images + step)`, ours.stepWithVision.wall, pytorch?.stepWithVision.wall);
+const saving = (s: typeof ours | typeof pytorch) => (s ? `${f(s.visionPerImageInStepMs)} per image, ${s.activationCachingSavesPerEpochS} s per epoch of ${EPOCH_IMAGES} images` : '—');
+console.log(`Activation caching saves (step with vision − cached step) / ${BATCH}: ours ${saving(ours)}; PyTorch ${saving(pytorch)}.`);
+if (pytorch) console.log(`First-step loss: ours ${firstLoss.toFixed(7)}, PyTorch ${pytorch.firstLoss.toFixed(7)} (|diff| ${report.firstLossDiff!.toExponential(2)}); vision activations |diff| ${pytorch.visionActivationMaxAbsDiff.toExponential(2)}; PyTorch BLAS: ${pytorch.blas}.`);
+if (torchVerify) console.log(`PyTorch port against the training goldens: ${torchVerify.line}`);
+if (torchSkipped) console.log(`PyTorch baseline skipped: ${torchSkipped}.`);
+console.log(`Other processes' CPU (cores) during the cached-step timing: ours ${ours.stepCached.foreignLoadCores.join(', ')}; PyTorch ${pytorch?.stepCached.foreignLoadCores.join(', ') ?? '—'}. ${discarded} of our runs dropped and repeated.`);
 if (values.json) writeFileSync(resolve(values.json), JSON.stringify(report, null, 2));
 if (!values.work) rmSync(work, { recursive: true, force: true });
