@@ -42,6 +42,20 @@ describe('FullTrainer', () => {
       expect(worst, name).toBeLessThanOrEqual(Math.max(1e-4 * scale, 1e-7));
     }
     expect(trainer.parameters.size).toBe(reference.gradients.size);
+    // Three prompts of two images (image 0 twice): the vision tower runs on two; the same as the three rows tiled.
+    const two = pixels.slice(0, 2 * 3 * side * side);
+    const tiled = Float32Array.from([...two.slice(0, 3 * side * side), ...two.slice(3 * side * side), ...two.slice(0, 3 * side * side)]);
+    const shared = await trainer.step({ pixelValues: createTensor('float32', [2, 3, side, side], two), imageOf: [0, 1, 0], inputIds: createTensor('int64', [B, 5], ids.flat()), targets });
+    const rows = await trainer.step({ pixelValues: createTensor('float32', [3, 3, side, side], tiled), inputIds: createTensor('int64', [B, 5], ids.flat()), targets });
+    expect(shared.loss).toBeCloseTo(rows.loss, 7);
+    for (const [name, expected] of rows.gradients) {
+      const scale = expected.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+      const got = shared.gradients.get(name)!;
+      let worst = 0;
+      got.forEach((v, k) => (worst = Math.max(worst, Math.abs(v - expected[k]!))));
+      expect(worst, name).toBeLessThanOrEqual(Math.max(1e-5 * scale, 1e-8));
+    }
+    await expect(trainer.step({ pixelValues: createTensor('float32', [2, 3, side, side], two), imageOf: [0, 2, 0], inputIds: createTensor('int64', [B, 5], ids.flat()), targets })).rejects.toMatchObject({ code: 'TRAINING_INVALID_INPUT' });
     await trainer.dispose();
     await reader.close();
   }, 60_000);

@@ -16,10 +16,15 @@ import { LOSS_ROWS_OUTPUT } from './decoder-training-graph.js';
 import { ParameterInputStore } from './parameter-input-store.js';
 import { TrainingError } from './training-error.js';
 
-/** One batch of {@link FullTrainer.step}: B examples, one image and one text prompt each. */
+/** One batch of {@link FullTrainer.step}: B examples, each an image and a text prompt. */
 export interface FullTrainingBatch {
-  /** The images, preprocessed: `[B, channels, height, width]`. */
+  /** The images, preprocessed: `[S, channels, height, width]` (S = B without {@link FullTrainingBatch.imageOf}). */
   readonly pixelValues: Tensor<'float32'>;
+  /**
+   * For each example, the index of its image in `pixelValues` (several prompts of one image: the vision tower
+   * runs once for them, and their gradients meet in it). Default: example i has image i.
+   */
+  readonly imageOf?: readonly number[];
   /** The prompts' token ids `[B, sequence]` (padding after the end-of-text token is never seen). */
   readonly inputIds: Tensor<'int64'>;
   /** Targets `[B × height × width]`, 0 or 1 (or probabilities), at the model's input size. */
@@ -29,6 +34,27 @@ export interface FullTrainingBatch {
 interface Graph {
   readonly session: Session;
   readonly parameters: readonly string[];
+}
+
+/** Rows `index[i]` of `t` (`[S, …]`) as a `[index.length, …]` tensor; `t` itself when the index is 0 … S − 1. */
+function gatherRows(t: Tensor<'float32'>, index: readonly number[]): Tensor<'float32'> {
+  const S = t.dims[0]!;
+  if (index.length === S && index.every((k, i) => k === i)) return t;
+  const row = t.data.length / S;
+  const out = new Float32Array(index.length * row);
+  index.forEach((k, i) => out.set(t.data.subarray(k * row, (k + 1) * row), i * row));
+  return createTensor('float32', [index.length, ...t.dims.slice(1)], out);
+}
+
+/** The adjoint of {@link gatherRows}: rows of `t` summed into row `index[i]` of an `[S, …]` tensor. */
+function scatterAddRows(t: Tensor<'float32'>, index: readonly number[], S: number): Tensor<'float32'> {
+  if (index.length === S && index.every((k, i) => k === i)) return t;
+  const row = t.data.length / index.length;
+  const out = new Float32Array(S * row);
+  index.forEach((k, i) => {
+    for (let j = 0; j < row; j++) out[k * row + j] = out[k * row + j]! + t.data[i * row + j]!;
+  });
+  return createTensor('float32', [S, ...t.dims.slice(1)], out);
 }
 
 /**
@@ -124,16 +150,18 @@ export class FullTrainer {
    */
   async step(batch: FullTrainingBatch): Promise<{ loss: number; gradients: Map<string, Float32Array> }> {
     const { height, width } = this.size;
-    const B = batch.pixelValues.dims[0]!;
-    if (B === 0 || batch.inputIds.dims[0] !== B || batch.targets.length !== B * height * width) {
-      throw new TrainingError('TRAINING_INVALID_INPUT', `A batch needs B images [B, 3, ${height}, ${width}], B rows of ids and B × ${height * width} targets.`);
+    const S = batch.pixelValues.dims[0]!;
+    const imageOf = batch.imageOf ?? Array.from({ length: S }, (_, i) => i);
+    const B = imageOf.length;
+    if (B === 0 || batch.inputIds.dims[0] !== B || batch.targets.length !== B * height * width || imageOf.some((k) => !Number.isInteger(k) || k < 0 || k >= S)) {
+      throw new TrainingError('TRAINING_INVALID_INPUT', `A batch needs S images [S, 3, ${height}, ${width}], B rows of ids, B × ${height * width} targets and B image indices below S.`);
     }
     const { textForward, visionForward, decoder, vision, text } = this.graphs;
     const acts = this.config.extract_layers.map((_, k) => activationName(k));
     const embeds = (await textForward.session.run({ ...this.feeds(textForward), input_ids: batch.inputIds }, ['text_embeds']))['text_embeds']!;
     const activations = await visionForward.session.run({ ...this.feeds(visionForward), pixel_values: batch.pixelValues }, acts);
     const decoderFeeds: Record<string, Tensor> = { ...this.feeds(decoder), conditional_embeddings: embeds, target: createTensor('float32', [B, height, width], batch.targets) };
-    for (const a of acts) decoderFeeds[a] = activations[a]!;
+    for (const a of acts) decoderFeeds[a] = gatherRows(activations[a]! as Tensor<'float32'>, imageOf);
     const gradOf = (name: string) => `grad.${name}`;
     const decoderOut = await decoder.session.run(decoderFeeds, [LOSS_ROWS_OUTPUT, ...decoder.parameters.map(gradOf), ...acts.map(gradOf), gradOf('conditional_embeddings')]);
     const rows = decoderOut[LOSS_ROWS_OUTPUT]!.data as Float32Array;
@@ -150,7 +178,7 @@ export class FullTrainer {
     };
     add(decoderOut, decoder.parameters);
     const visionFeeds: Record<string, Tensor> = { ...this.feeds(vision), pixel_values: batch.pixelValues };
-    for (const a of acts) visionFeeds[`cot.${a}`] = decoderOut[gradOf(a)]!;
+    for (const a of acts) visionFeeds[`cot.${a}`] = scatterAddRows(decoderOut[gradOf(a)]! as Tensor<'float32'>, imageOf, S);
     add(await vision.session.run(visionFeeds, vision.parameters.map(gradOf)), vision.parameters);
     add(await text.session.run({ ...this.feeds(text), input_ids: batch.inputIds, 'cot.text_embeds': decoderOut[gradOf('conditional_embeddings')]! }, text.parameters.map(gradOf)), text.parameters);
     return { loss: sum / rows.length, gradients };
