@@ -9,7 +9,11 @@
 // time exactly the same computation. Vite serves the page (src/train-browser/) with the sources; playwright drives
 // Debian's Chromium (/usr/bin/chromium or $CLIPSEG_CHROMIUM; nothing is downloaded).
 //
-//   pnpm --filter @clipseg/bench bench:train-browser [--models tiny,rd64-refined] [--examples 8] [--threads 2] [--warmup 1] [--runs 5] [--work DIR] [--json FILE]
+// The machine may be shared: before each side the bench waits (up to --quiet-timeout s) for other processes to leave
+// the CPU, prints how busy it still was, and repeats the node / browser pair --rounds times; the table shows each
+// side's median over all its rounds' runs and each round's median.
+//
+//   pnpm --filter @clipseg/bench bench:train-browser [--models tiny,rd64-refined] [--examples 8] [--threads 2] [--warmup 1] [--runs 5] [--rounds 2] [--work DIR] [--json FILE]
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -20,7 +24,7 @@ import { parseArgs } from 'node:util';
 import { chromium } from 'playwright';
 import { createServer, defaultClientConditions } from 'vite';
 import { machineInfo, REPO_ROOT, sharedDir } from './bench-setup.js';
-import { formatStats } from './bench-stats.js';
+import { formatStats, stats, type Stats } from './bench-stats.js';
 import { waitForQuiet } from './cpu-load.js';
 import { prepareTrainingFolder } from './train-browser-prepare.js';
 import type { TrainStepsResult } from './train-browser-steps.js';
@@ -32,6 +36,7 @@ const { values } = parseArgs({
     threads: { type: 'string', default: '2' },
     warmup: { type: 'string', default: '1' },
     runs: { type: 'string', default: '5' },
+    rounds: { type: 'string', default: '2' },
     work: { type: 'string' },
     json: { type: 'string' },
     'quiet-timeout': { type: 'string', default: '60' },
@@ -46,6 +51,23 @@ interface SideResult extends TrainStepsResult {
   readonly threads: number;
   readonly threadsReason?: string;
   readonly warnings?: string[];
+}
+
+/** One side over all rounds: its samples pooled, each round's median and the foreign load before it. */
+interface PooledSide {
+  readonly first: SideResult;
+  readonly step: Stats;
+  readonly roundMedians: number[];
+  readonly loadBefore: (number | undefined)[];
+}
+
+function pool(rounds: readonly { result: SideResult; load: number | undefined }[]): PooledSide {
+  return {
+    first: rounds[0]!.result,
+    step: stats(rounds.flatMap((r) => r.result.step.samples)),
+    roundMedians: rounds.map((r) => r.result.step.median),
+    loadBefore: rounds.map((r) => r.load),
+  };
 }
 
 function nodeRun(dir: string): SideResult {
@@ -128,7 +150,7 @@ try {
   const machine = machineInfo();
   const timeout = Number(values['quiet-timeout']);
   const examples = Number(values.examples);
-  const rows: { model: string; node: SideResult; web: SideResult }[] = [];
+  const rows: { model: string; node: PooledSide; web: PooledSide }[] = [];
   let page: { crossOriginIsolated: boolean; userAgent: string } | undefined;
   for (const model of values.models!.split(',')) {
     const checkpoint = checkpointOf(model, work, shared);
@@ -139,26 +161,37 @@ try {
     const dir = join(work, model);
     console.error(`preparing ${dir}: ${examples} examples, frozen CLIP features …`);
     await prepareTrainingFolder(checkpoint, dir, images, examples);
-    await waitForQuiet(0.3, 3, timeout);
-    const node = nodeRun(dir);
-    await waitForQuiet(0.3, 3, timeout);
-    const web = await browserRun(baseUrl, dir);
-    page = web;
-    rows.push({ model, node, web });
+    const nodeRounds: { result: SideResult; load: number | undefined }[] = [];
+    const webRounds: { result: SideResult; load: number | undefined }[] = [];
+    for (let round = 0; round < Number(values.rounds); round++) {
+      const { load: nodeLoad } = await waitForQuiet(0.3, 3, timeout);
+      nodeRounds.push({ result: nodeRun(dir), load: nodeLoad });
+      const { load: webLoad } = await waitForQuiet(0.3, 3, timeout);
+      const web = await browserRun(baseUrl, dir);
+      page = web;
+      webRounds.push({ result: web, load: webLoad });
+    }
+    rows.push({ model, node: pool(nodeRounds), web: pool(webRounds) });
   }
-  console.log(`\ntrain-browser bench: decoder fine-tuning steps (DecoderTrainer.step + AdamW.step), batch of ${examples} examples (1 text prompt each) at 352×352, ${values.threads} threads both sides, ${values.warmup} warm-up + ${values.runs} runs; ${page?.userAgent ?? ''}; cross-origin isolated: ${page?.crossOriginIsolated ?? '—'}`);
-  console.log(`${'model'.padEnd(14)}${'side'.padEnd(56)}${'step ms, median [min–max]'.padEnd(28)}${'steps/s'.padEnd(10)}${'examples/s'.padEnd(12)}${'graph + session ms'.padEnd(20)}first loss`);
+  console.log(`\ntrain-browser bench: decoder fine-tuning steps (DecoderTrainer.step + AdamW.step), batch of ${examples} examples (1 text prompt each) at 352×352, ${values.threads} threads both sides, ${values.rounds} rounds of ${values.warmup} warm-up + ${values.runs} runs; ${page?.userAgent ?? ''}; cross-origin isolated: ${page?.crossOriginIsolated ?? '—'}`);
+  console.log(`${'model'.padEnd(14)}${'side'.padEnd(56)}${'step ms, median [min–max]'.padEnd(28)}${'steps/s'.padEnd(10)}${'examples/s'.padEnd(12)}${'round medians, ms'.padEnd(22)}${'other load before, cores'.padEnd(26)}${'graph + session ms'.padEnd(20)}first loss`);
+  const cores = (loads: (number | undefined)[]) => loads.map((l) => (l === undefined ? '?' : l.toFixed(2))).join(', ');
   for (const { model, node, web } of rows) {
     for (const side of [node, web]) {
-      const setup = `${side.graphMs.toFixed(0)} + ${side.sessionMs.toFixed(0)}`;
-      console.log(`${model.padEnd(14)}${`${side.library}, ${side.threads} thr`.padEnd(56)}${formatStats(side.step).padEnd(28)}${side.stepsPerSecond.toFixed(3).padEnd(10)}${((side.stepsPerSecond * side.examples).toFixed(2)).padEnd(12)}${setup.padEnd(20)}${side.losses[0]}`);
+      const { first } = side;
+      const perSecond = 1000 / side.step.median;
+      const setup = `${first.graphMs.toFixed(0)} + ${first.sessionMs.toFixed(0)}`;
+      console.log(
+        `${model.padEnd(14)}${`${first.library}, ${first.threads} thr`.padEnd(56)}${formatStats(side.step).padEnd(28)}${perSecond.toFixed(3).padEnd(10)}${(perSecond * first.examples).toFixed(2).padEnd(12)}` +
+          `${side.roundMedians.map((m) => m.toFixed(0)).join(', ').padEnd(22)}${cores(side.loadBefore).padEnd(26)}${setup.padEnd(20)}${first.losses[0]}`,
+      );
     }
-    const lossGap = Math.abs(node.losses[0]! - web.losses[0]!);
-    console.log(`${model.padEnd(14)}web / node step time ${(web.step.median / node.step.median).toFixed(2)}×; ${node.parameterCount} decoder parameters; |first loss node − web| ${lossGap.toExponential(2)}; peak RSS node ${node.peakRssMb} MB${web.warnings?.length ? `; web warnings: ${web.warnings.join(' | ')}` : ''}`);
+    const lossGap = Math.abs(node.first.losses[0]! - web.first.losses[0]!);
+    console.log(`${model.padEnd(14)}web / node step time ${(web.step.median / node.step.median).toFixed(2)}×; ${node.first.parameterCount} decoder parameters; |first loss node − web| ${lossGap.toExponential(2)}; peak RSS node ${node.first.peakRssMb} MB${web.first.warnings?.length ? `; web warnings: ${web.first.warnings.join(' | ')}` : ''}`);
   }
   if (values.json) {
     const strip = (o: unknown) => JSON.parse(JSON.stringify(o, (k, v: unknown) => (k === 'samples' ? undefined : v))) as unknown;
-    writeFileSync(values.json, `${JSON.stringify({ machine, settings: { examples, threads: Number(values.threads), warmup: Number(values.warmup), runs: Number(values.runs) }, page, rows: strip(rows) }, null, 2)}\n`);
+    writeFileSync(values.json, `${JSON.stringify({ machine, settings: { examples, threads: Number(values.threads), warmup: Number(values.warmup), runs: Number(values.runs), rounds: Number(values.rounds) }, page, rows: strip(rows) }, null, 2)}\n`);
   }
 } finally {
   await server.close();
