@@ -5,9 +5,11 @@
 // - the vision encoder per image: what caching saves per image and epoch;
 // - step with the vision tower in it: the 8 images through the vision encoder, then the step.
 // PyTorch runs apps/bench/python/clipseg_decoder_step.py (a port of HF's CLIPSeg decoder and vision tower, checked
-// against the training goldens with --verify) on the same checkpoint and the same batch (written as safetensors).
+// against the training goldens with --verify first) on the same checkpoint and the same batch (written as
+// safetensors), with Debian's OpenBLAS. Each round times ours, then PyTorch; the rounds' runs are pooled. Where
+// `/usr/bin/python3 -c 'import torch'` fails, the baseline is skipped with a message.
 //
-//   pnpm --filter @clipseg/bench bench:train [--checkpoint DIR] [--work DIR] [--runs 10] [--warmup 2]
+//   pnpm --filter @clipseg/bench bench:train [--checkpoint DIR] [--work DIR] [--runs 10] [--warmup 2] [--rounds 2]
 //        [--vision-runs 3] [--threads 2] [--spinning] [--json FILE] [--no-python] [--epoch-images 1000]
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
