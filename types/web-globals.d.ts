@@ -12,3 +12,16 @@ declare class TextDecoder {
   constructor(label?: string, options?: { fatal?: boolean; ignoreBOM?: boolean });
   decode(input?: ArrayBufferView | ArrayBuffer, options?: { stream?: boolean }): string;
 }
+
+declare class URL {
+  constructor(url: string | URL, base?: string | URL);
+  readonly href: string;
+  readonly protocol: string;
+  readonly pathname: string;
+  toString(): string;
+}
+
+interface ImportMeta {
+  /** The module's own URL (`file:` in Node, `http(s):` or a bundler's asset base in browsers). */
+  readonly url: string;
+}

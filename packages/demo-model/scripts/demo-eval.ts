@@ -1,0 +1,54 @@
+/**
+ * Measures a demo checkpoint on generated scenes it never saw: mean IoU of object prompts at threshold 0.5, and the
+ * share of negative prompts whose mask covers under 1 % of the image.
+ */
+import { CLIPSeg, memoryFileSet } from '@clipseg/core';
+import { convertCheckpoint } from '@clipseg/convert';
+import { rasterImageAdapter, type PromptMask, type RasterImage } from '@clipseg/processor';
+import type { Backend } from '@clipseg/core';
+import { syntheticDataset } from '@clipseg/train';
+import { DEMO_SIDE } from './demo-recipe.js';
+
+/** What {@link evaluateDemo} measures. */
+export interface DemoQuality {
+  readonly meanIoU: number;
+  readonly positives: number;
+  readonly negativesUnder1Percent: number;
+  readonly negatives: number;
+}
+
+/** Segments `count` unseen scenes (seed `seed`) with the checkpoint `files`, one prompt each. */
+export async function evaluateDemo(backend: Backend, files: Record<string, Uint8Array>, seed: number, count: number, scene: { readonly objectScale: number; readonly maxObjects: number }): Promise<DemoQuality> {
+  const bundle = await convertCheckpoint(memoryFileSet(files, 'demo checkpoint'));
+  const seg = await CLIPSeg.load<RasterImage, PromptMask>(memoryFileSet(Object.fromEntries(bundle.files), 'demo bundle'), backend, { images: rasterImageAdapter });
+  let iouSum = 0;
+  let positives = 0;
+  let negatives = 0;
+  let quiet = 0;
+  try {
+    for (const item of syntheticDataset(seed, count, { width: DEMO_SIDE, negativeRate: 0.25, ...scene })) {
+      const result = await seg.segmentImage(item.image, item.prompt);
+      const logits = result.logits.data;
+      let inter = 0;
+      let union = 0;
+      let on = 0;
+      for (let i = 0; i < item.mask.data.length; i++) {
+        const p = logits[i]! > 0 ? 1 : 0;
+        const t = item.mask.data[i]!;
+        inter += p & t;
+        union += p | t;
+        on += p;
+      }
+      if (item.negative) {
+        negatives++;
+        if (on < 0.01 * item.mask.data.length) quiet++;
+      } else {
+        positives++;
+        iouSum += union === 0 ? 1 : inter / union;
+      }
+    }
+  } finally {
+    await seg.dispose();
+  }
+  return { meanIoU: iouSum / Math.max(positives, 1), positives, negativesUnder1Percent: quiet / Math.max(negatives, 1), negatives };
+}
