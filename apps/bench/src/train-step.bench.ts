@@ -111,7 +111,7 @@ function runTorch(checkpoint: string, batchFile: string, verify: boolean): { ver
   if (values['no-python']) return { skipped: '--no-python' };
   const probe = spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8' });
   if (probe.status !== 0) return { skipped: `${PYTHON} -c 'import torch' failed (install Debian's python3-torch for the PyTorch baseline)` };
-  const env: NodeJS.ProcessEnv = { ...process.env, OPENBLAS_NUM_THREADS: String(THREADS), OMP_NUM_THREADS: String(THREADS) };
+  const env: NodeJS.ProcessEnv = { ...process.env, OPENBLAS_NUM_THREADS: String(THREADS), OMP_NUM_THREADS: String(THREADS), PYTHONDONTWRITEBYTECODE: '1' };
   if (existsSync(join(OPENBLAS_DIR, 'libblas.so.3'))) env.LD_LIBRARY_PATH = [OPENBLAS_DIR, process.env.LD_LIBRARY_PATH].filter(Boolean).join(':');
   else console.error(`warning: ${OPENBLAS_DIR} is absent (apt-get install libopenblas0-pthread): PyTorch runs on whatever libblas.so.3 is selected`);
   const result: { verify?: { ok: boolean; line: string }; bench?: TorchResult } = {};
