@@ -22,3 +22,4 @@ export type { DecoderGraphOptions } from './graphs/decoder-graph.js';
 export { WeightStore } from './graphs/weight-store.js';
 export { buildTextEncoderGraph } from './graphs/text-encoder-graph.js';
 export { buildVisionEncoderGraph } from './graphs/vision-encoder-graph.js';
+export { buildImageProjectorGraph } from './graphs/image-projector-graph.js';

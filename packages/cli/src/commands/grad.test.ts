@@ -32,10 +32,7 @@ describe('clipseg grad: usage errors', () => {
     expect((await cli('grad', '--image', 'a.png', '--prompt', 'x', '--target', 't.png', '--out', 'g.safetensors')).stderr).toMatch(/Give --model CHECKPOINT/);
     expect((await cli('grad', '--model', 'm', '--image', 'a.png', '--prompt', 'x', '--target', 't.png')).stderr).toMatch(/Give --out/);
   });
-  it('refuses --trainable all with an image prompt, and unknown values', async () => {
-    const all = await cli('grad', '--model', 'm', '--image', 'a.png', '--prompt-image', 'p.png', '--target', 't.png', '--trainable', 'all', '--out', 'g.safetensors');
-    expect(all.code).toBe(2);
-    expect(all.stderr).toMatch(/error\[CLI_USAGE\]: --trainable all takes text prompts only/);
+  it('refuses unknown --trainable values', async () => {
     expect((await cli('grad', '--model', 'm', '--image', 'a.png', '--prompt', 'x', '--target', 't.png', '--trainable', 'vision', '--out', 'g.safetensors')).stderr).toMatch(/--trainable must be 'decoder' or 'all'/);
   });
   it('reports a missing target file with a typed code', async () => {
@@ -154,5 +151,38 @@ describeWithShared('clipseg grad against the PyTorch training goldens', (shared)
     expect(r.stderr).toMatch(/not reached by the loss \(no gradient\): .*clip\.visual_projection\.weight/);
     expect(r.stderr).toMatch(/clip\.logit_scale/);
     await expectGolden(shared, 'full', out, r);
+  }, 300_000);
+
+  it('--trainable all with --prompt-image: the visual. loss and decoder gradients, and gradients for the image-prompt path', async () => {
+    const out = join(work, 'grads-full-visual.safetensors');
+    const r = await cli(
+      'grad',
+      '--model', model(),
+      '--trainable', 'all',
+      '--image', file('images/chelsea.png'),
+      '--prompt-image', file('images/clipseg_example_image.jpg'),
+      '--target', file('golden/training/target-disk.png'),
+      '--out', out,
+    );
+    expect(r.code).toBe(0);
+    const c = (JSON.parse(readFileSync(join(shared, 'golden/training/clipseg-tiny-refined.json'), 'utf8')) as { cases: Record<string, GoldenCase> }).cases['visual']!;
+    const ours = await openSafetensorsFile(out);
+    const golden = await openSafetensorsFile(join(shared, 'golden/training/clipseg-tiny-refined.safetensors'));
+    try {
+      expect(Math.abs((await ours.readFloat32('loss'))[0]! - c.loss_fp64)).toBeLessThan(1e-6);
+      for (const name of c.grad_names) {
+        const got = await ours.readFloat32(`grad.${name}`);
+        const want = await golden.readFloat32(`visual.grad.${name}`);
+        let diff = 0;
+        want.forEach((w, k) => (diff = Math.max(diff, Math.abs(got[k]! - w))));
+        expect(diff, name).toBeLessThanOrEqual(Math.max(1e-4 * c.grad_max_abs[name]!, 1e-6));
+      }
+      expect(ours.names).toContain('grad.clip.visual_projection.weight');
+      expect(ours.names).toContain('grad.clip.vision_model.embeddings.patch_embedding.weight');
+      expect(ours.names.some((n) => n.startsWith('grad.clip.text_model.'))).toBe(false);
+    } finally {
+      await ours.close();
+      await golden.close();
+    }
   }, 300_000);
 });

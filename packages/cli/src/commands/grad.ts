@@ -30,11 +30,13 @@ Options:
   --model CHECKPOINT   an HF checkpoint folder (config.json, model.safetensors or
                        pytorch_model.bin, tokenizer and preprocessor files)
   --trainable WHAT     decoder (default): every decoder.* parameter, CLIP frozen.
-                       all: every parameter, CLIP included (text prompts only:
-                       --prompt-image is refused). Parameters the loss does not
-                       reach (vision layers past the deepest extract layer, the
-                       vision post-layernorm, visual_projection, logit_scale)
-                       get no 'grad.' entry and are named on stderr.
+                       all: every parameter, CLIP included; an image prompt's
+                       embedding (vision tower, post-layernorm,
+                       visual_projection) trains too. Parameters the loss does
+                       not reach (with text prompts only: vision layers past the
+                       deepest extract layer, the vision post-layernorm,
+                       visual_projection; always logit_scale) get no 'grad.'
+                       entry and are named on stderr.
   --max-pixels N       refuse larger images (default ${DEFAULT_MAX_PIXELS})
 `;
 
@@ -49,7 +51,8 @@ const optionTable = {
   'max-pixels': { type: 'string' },
 } as const satisfies OptionTable;
 
-type GradPrompt = Prompt<RasterImage, PromptMask>;
+/** A text prompt, or an example image. */
+type GradPrompt = string | { readonly image: RasterImage };
 
 /**
  * The checkpoint converted in memory and opened once (manifest, configs, tokenizer; no sessions yet): the pipeline
@@ -104,9 +107,6 @@ export const gradCommand: Command = {
     if (promptArgs.length !== images.length || targets.length !== images.length) {
       throw new CliError('CLI_USAGE', `Give one prompt (--prompt or --prompt-image) and one --target per --image: got ${images.length} images, ${promptArgs.length} prompts and ${targets.length} targets.`);
     }
-    if (trainable === 'all' && promptArgs.some((t) => t.kind === 'option' && t.name === 'prompt-image')) {
-      throw new CliError('CLI_USAGE', '--trainable all takes text prompts only (--prompt); use --trainable decoder for --prompt-image.');
-    }
     const maxPixels = positiveInt(values['max-pixels'], '--max-pixels') ?? DEFAULT_MAX_PIXELS;
     const decode = (file: string) => decodeImage(resolve(io.cwd, file), { maxPixels });
     const prompts: GradPrompt[] = [];
@@ -128,9 +128,13 @@ export const gradCommand: Command = {
       if (trainable === 'all') {
         const texts = prompts.filter((p): p is string => typeof p === 'string');
         const maxLength = Math.min(model.tokenizer.modelMaxLength, model.config.text_config.max_position_embeddings);
-        const { input_ids: inputIds } = batchEncodingToTensors(model.tokenizer.call(texts, { padding: 'longest', maxLength }));
-        const examples = rasters.map((raster, i) => ({ pixelValues: preprocess([raster], model.preprocessorConfig), target: maskTargets(resizeMaskNearest(masks[i]!, imageSize)) }));
-        const { loss, gradients, unreached } = await computeFullGradients(backend, { config: model.config, readParameter: (name) => reader.readFloat32(name), inputIds, examples, imageSize });
+        const inputIds = texts.length === 0 ? undefined : batchEncodingToTensors(model.tokenizer.call(texts, { padding: 'longest', maxLength })).input_ids;
+        const examples = rasters.map((raster, i) => {
+          const prompt = prompts[i]!;
+          const example = { pixelValues: preprocess([raster], model.preprocessorConfig), target: maskTargets(resizeMaskNearest(masks[i]!, imageSize)) };
+          return typeof prompt === 'string' ? example : { ...example, promptPixelValues: preprocess([prompt.image], model.preprocessorConfig) };
+        });
+        const { loss, gradients, unreached } = await computeFullGradients(backend, { config: model.config, readParameter: (name) => reader.readFloat32(name), ...(inputIds === undefined ? {} : { inputIds }), examples, imageSize });
         const shapes = expectedParameters(model.config);
         const count = await writeGradients(out, loss, [...gradients].map(([name, grad]) => [name, shapes.get(name)!, grad] as const));
         io.stderr(`loss ${loss}; wrote ${count} gradients to ${out}; not reached by the loss (no gradient): ${unreached.join(', ')}.\n`);

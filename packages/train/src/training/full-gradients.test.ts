@@ -17,7 +17,7 @@ const pixels = (side: number) => createTensor('float32', [1, 3, side, side], new
 describe('computeFullGradients: typed errors for a batch that does not fit', () => {
   it('needs one row of ids per example', async () => {
     await expect(computeFullGradients(backend, { config, readParameter, inputIds: ids(2), examples: [{ pixelValues: pixels(4), target: new Float32Array(16) }], imageSize: { height: 4, width: 4 } }))
-      .rejects.toMatchObject({ code: 'TRAINING_INVALID_INPUT', message: expect.stringContaining('got 1 examples and ids of shape [2, 3]') });
+      .rejects.toMatchObject({ code: 'TRAINING_INVALID_INPUT', message: expect.stringContaining('got 1 examples, 1 with text prompts, and ids of shape [2, 3]') });
     await expect(computeFullGradients(backend, { config, readParameter, inputIds: ids(0), examples: [] })).rejects.toMatchObject({ code: 'TRAINING_INVALID_INPUT' });
   });
   it('needs pixel values and a target at the input size', async () => {

@@ -11,18 +11,25 @@ import { interpolatePositionEmbeddingsAdjoint } from '@clipseg/core/hf';
 import type { CLIPSegGraphConfig } from '@clipseg/convert';
 import { expectedParameters } from '@clipseg/convert';
 import type { GraphBuilder } from '@clipseg/convert/graph';
-import { WeightStore, buildDecoderGraph, buildTextEncoderGraph, buildVisionEncoderGraph, writeModel } from '@clipseg/convert/graph';
+import { WeightStore, buildDecoderGraph, buildImageProjectorGraph, buildTextEncoderGraph, buildVisionEncoderGraph, writeModel } from '@clipseg/convert/graph';
+import { PROJECTOR_INPUT, PROJECTOR_OUTPUT, activationName, projectorActivationIndex } from '@clipseg/core/bundle';
 import { bceWithLogitsMean } from '../autodiff/bce-with-logits.js';
 import { addGradients } from '../autodiff/differentiate.js';
 import { differentiateWithCotangents } from './cotangent-gradients.js';
 import { TrainingError } from './training-error.js';
 
-/** One text-prompted example of {@link computeFullGradients}. */
+/** One example of {@link computeFullGradients}: a query image, its prompt (a row of `inputIds`, or an example image) and its target. */
 export interface FullGradientsExample {
   /** The query image, preprocessed: `pixel_values` `[1, 3, height, width]` at the model's input size. */
   readonly pixelValues: Tensor<'float32'>;
   /** The 0/1 target at the logits' size, `height × width` row-major. */
   readonly target: Float32Array;
+  /**
+   * An image prompt instead of a text prompt: the example image, preprocessed as the query (`[1, 3, height,
+   * width]`). Its embedding is HF's `get_image_features` (vision tower, post-layernorm, `visual_projection`), all
+   * trainable. Examples without one take the next row of `inputIds`, in order.
+   */
+  readonly promptPixelValues?: Tensor<'float32'>;
 }
 
 /** What {@link computeFullGradients} needs. */
@@ -32,10 +39,11 @@ export interface FullGradientsInput {
   /** Reads an HF parameter (HF name and layout), e.g. a `CheckpointReader`'s `readFloat32`. */
   readonly readParameter: (name: string) => Promise<Float32Array>;
   /**
-   * The prompts' token ids `[examples, sequence]`, row i for example i. No attention mask is needed: CLIP's text
-   * tower pools at the first end-of-text token under a causal mask, which never sees the padding after it.
+   * The text prompts' token ids `[text examples, sequence]`: one row per example without `promptPixelValues`, in
+   * order (absent when every prompt is an image). No attention mask is needed: CLIP's text tower pools at the first
+   * end-of-text token under a causal mask, which never sees the padding after it.
    */
-  readonly inputIds: Tensor<'int64'>;
+  readonly inputIds?: Tensor<'int64'>;
   /** The examples, one per row of `inputIds`. */
   readonly examples: readonly FullGradientsExample[];
   /** The model's input size (default 352×352). */
@@ -96,13 +104,16 @@ export async function computeFullGradients(backend: Backend, input: FullGradient
   const { config, examples, inputIds } = input;
   const size = input.imageSize ?? { height: 352, width: 352 };
   const n = examples.length;
-  if (n === 0 || inputIds.dims.length !== 2 || inputIds.dims[0] !== n) {
-    throw new TrainingError('TRAINING_INVALID_INPUT', `Give one row of input ids per example: got ${n} examples and ids of shape [${inputIds.dims.join(', ')}].`);
+  const textRows = examples.filter((e) => e.promptPixelValues === undefined).length;
+  const idRows = inputIds === undefined ? 0 : inputIds.dims.length === 2 ? inputIds.dims[0]! : -1;
+  if (n === 0 || idRows !== textRows) {
+    throw new TrainingError('TRAINING_INVALID_INPUT', `Give one row of input ids per text-prompted example: got ${n} examples, ${textRows} with text prompts, and ids of shape [${inputIds?.dims.join(', ') ?? ''}].`);
   }
   const pixelsPerMap = size.height * size.width;
+  const pixelDims = [1, config.vision_config.num_channels, size.height, size.width].join(',');
   for (const [i, e] of examples.entries()) {
-    if (e.target.length !== pixelsPerMap || e.pixelValues.dims.join(',') !== [1, config.vision_config.num_channels, size.height, size.width].join(',')) {
-      throw new TrainingError('TRAINING_INVALID_INPUT', `Example ${i}: give pixel values [1, ${config.vision_config.num_channels}, ${size.height}, ${size.width}] and a target of ${pixelsPerMap} values; got [${e.pixelValues.dims.join(', ')}] and ${e.target.length}.`, { example: i });
+    if (e.target.length !== pixelsPerMap || e.pixelValues.dims.join(',') !== pixelDims || (e.promptPixelValues !== undefined && e.promptPixelValues.dims.join(',') !== pixelDims)) {
+      throw new TrainingError('TRAINING_INVALID_INPUT', `Example ${i}: give pixel values (and prompt pixel values) [${pixelDims.split(',').join(', ')}] and a target of ${pixelsPerMap} values; got [${e.pixelValues.dims.join(', ')}] and ${e.target.length}.`, { example: i });
     }
   }
   const shapes = expectedParameters(config);
@@ -112,8 +123,10 @@ export async function computeFullGradients(backend: Backend, input: FullGradient
   const tokens = grid.height * grid.width + 1;
   const D = config.vision_config.hidden_size;
   const P = config.projection_dim;
-  const acts = config.extract_layers.map((_, k) => `activation_${k}`);
+  const acts = config.extract_layers.map((_, k) => activationName(k));
+  const deepest = acts[projectorActivationIndex(config.extract_layers)]!;
   const params = (g: GraphBuilder): string[] => g.initializers().map((e) => e.name).filter(isParameter);
+  const images = textRows < n;
 
   const decoder = buildDecoderGraph(config, store, size);
   const target = decoder.input('target', 'float32', ['prompts', size.height, size.width]);
@@ -126,35 +139,60 @@ export async function computeFullGradients(backend: Backend, input: FullGradient
   const visionGrads = differentiateWithCotangents(vision, acts, acts.map(() => [1, tokens, D]), [...params(vision), ...(resized ? [resizedTable] : [])]);
   const text = buildTextEncoderGraph(config, store);
   const textGrads = differentiateWithCotangents(text, ['text_embeds'], [['batch', P]], params(text));
+  const projector = buildImageProjectorGraph(config, store, size);
+  const projectorGrads = differentiateWithCotangents(projector, [PROJECTOR_OUTPUT], [[1, P]], [...params(projector), PROJECTOR_INPUT]);
 
-  const models = await Promise.all([buildTextEncoderGraph(config, store), buildVisionEncoderGraph(config, store, size), decoder, vision, text].map((g) => writeModel(g)));
+  const graphs = [buildTextEncoderGraph(config, store), buildVisionEncoderGraph(config, store, size), decoder, vision, text, ...(images ? [buildImageProjectorGraph(config, store, size), projector] : [])];
+  const models = await Promise.all(graphs.map((g) => writeModel(g)));
   const sessions: Session[] = [];
   const sums = new Map<string, Float64Array>();
   let lossSum = 0;
   const positionGrad = new Float64Array(resized ? tokens * D : 0);
   try {
     for (const m of models) sessions.push(await backend.createSession(m));
-    const [textForward, visionForward, decoderTrain, visionTrain, textTrain] = sessions as [Session, Session, Session, Session, Session];
-    const embeds = (await textForward.run({ input_ids: inputIds }))['text_embeds']!.data as Float32Array;
-    const embedsGrad = new Float32Array(n * P);
-    for (const [row, e] of examples.entries()) {
+    const [textForward, visionForward, decoderTrain, visionTrain, textTrain, projectorForward, projectorTrain] = sessions as [Session, Session, Session, Session, Session, Session?, Session?];
+    /** The vision tower differentiated with `cotangent` on each activation (absent: zero), into the sums. */
+    const visionBackward = async (pixelValues: Tensor, cotangent: (name: string) => Float32Array | undefined) => {
+      const feeds: Record<string, Tensor> = { pixel_values: pixelValues };
+      for (const a of acts) feeds[`cot.${a}`] = createTensor('float32', [1, tokens, D], cotangent(a) ?? new Float32Array(tokens * D));
+      const out = await visionTrain.run(feeds);
+      accumulate(sums, visionGrads, out, 1);
+      if (resized) (out[visionGrads.get(resizedTable)!]!.data as Float32Array).forEach((v, k) => (positionGrad[k] = positionGrad[k]! + v));
+    };
+    const textEmbeds = inputIds === undefined ? new Float32Array(0) : ((await textForward.run({ input_ids: inputIds }))['text_embeds']!.data as Float32Array);
+    const textGrad = new Float32Array(textRows * P);
+    let textRow = 0;
+    for (const e of examples) {
+      let embedding: Float32Array;
+      let promptState: Tensor | undefined;
+      if (e.promptPixelValues === undefined) {
+        embedding = textEmbeds.slice(textRow * P, (textRow + 1) * P);
+      } else {
+        promptState = (await visionForward.run({ pixel_values: e.promptPixelValues }, [deepest]))[deepest]!;
+        embedding = (await projectorForward!.run({ [PROJECTOR_INPUT]: promptState }))[PROJECTOR_OUTPUT]!.data as Float32Array;
+      }
       const activations = await visionForward.run({ pixel_values: e.pixelValues });
       const feeds: Record<string, Tensor> = {
-        conditional_embeddings: createTensor('float32', [1, P], embeds.slice(row * P, (row + 1) * P)),
+        conditional_embeddings: createTensor('float32', [1, P], embedding),
         target: createTensor('float32', [1, size.height, size.width], e.target),
       };
       for (const a of acts) feeds[a] = activations[a]!;
       const out = await decoderTrain.run(feeds);
       lossSum += Number(out['loss']!.data[0]);
       accumulate(sums, decoderGrads, out, 1 / n);
-      embedsGrad.set(Array.from(out[decoderGrads.get('conditional_embeddings')!]!.data as Float32Array, (v) => v / n), row * P);
-      const cotangents: Record<string, Tensor> = { pixel_values: e.pixelValues };
-      for (const a of acts) cotangents[`cot.${a}`] = createTensor('float32', [1, tokens, D], Float32Array.from(out[decoderGrads.get(a)!]!.data as Float32Array, (v) => v / n));
-      const visionOut = await visionTrain.run(cotangents);
-      accumulate(sums, visionGrads, visionOut, 1);
-      if (resized) (visionOut[visionGrads.get(resizedTable)!]!.data as Float32Array).forEach((v, k) => (positionGrad[k] = positionGrad[k]! + v));
+      const embeddingGrad = Float32Array.from(out[decoderGrads.get('conditional_embeddings')!]!.data as Float32Array, (v) => v / n);
+      await visionBackward(e.pixelValues, (a) => Float32Array.from(out[decoderGrads.get(a)!]!.data as Float32Array, (v) => v / n));
+      if (promptState === undefined) {
+        textGrad.set(embeddingGrad, textRow * P);
+        textRow++;
+      } else {
+        const projected = await projectorTrain!.run({ [PROJECTOR_INPUT]: promptState, [`cot.${PROJECTOR_OUTPUT}`]: createTensor('float32', [1, P], embeddingGrad) });
+        accumulate(sums, projectorGrads, projected, 1);
+        const stateGrad = projected[projectorGrads.get(PROJECTOR_INPUT)!]!.data as Float32Array;
+        await visionBackward(e.promptPixelValues!, (a) => (a === deepest ? stateGrad : undefined));
+      }
     }
-    accumulate(sums, textGrads, await textTrain.run({ input_ids: inputIds, 'cot.text_embeds': createTensor('float32', [n, P], embedsGrad) }), 1);
+    if (inputIds !== undefined) accumulate(sums, textGrads, await textTrain.run({ input_ids: inputIds, 'cot.text_embeds': createTensor('float32', [textRows, P], textGrad) }), 1);
   } finally {
     await Promise.all(sessions.map((s) => s.dispose()));
   }
