@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { batchEncodingToTensors, CLIPSeg, createTensor, memoryFileSet, writeSafetensors, type Backend, type Prompt, type Tensor } from '@clipseg/core';
+import { batchEncodingToTensors, CLIPSeg, createTensor, memoryFileSet, writeSafetensors, type Backend, type Tensor } from '@clipseg/core';
 import { openBundle } from '@clipseg/core/bundle';
 import { convertCheckpoint, expectedParameters, openCheckpoint } from '@clipseg/convert';
 import { preprocess, rasterImageAdapter, type PromptMask, type RasterImage } from '@clipseg/processor';
