@@ -1,6 +1,6 @@
 import { isCLIPSegError } from '@clipseg/core';
 import { describe, expect, it } from 'vitest';
-import { attachOptionValues, MAX_THREADS, parseNumber, threadsOption, verifyOption } from './parse-options.js';
+import { attachOptionValues, MAX_THREADS, parseCommandArgs, parseNumber, threadsOption, verifyOption } from './parse-options.js';
 
 function usage(run: () => unknown): string | undefined {
   try {
@@ -55,5 +55,21 @@ describe('attachOptionValues', () => {
     ]);
     expect(attachOptionValues(['--prompt=a', '--prompt'], options)).toEqual(['--prompt=a', '--prompt']);
     expect(attachOptionValues(['--constructor', 'x', '--toString', 'y'], options)).toEqual(['--constructor', 'x', '--toString', 'y']);
+  });
+});
+
+describe('parseCommandArgs on an unknown option', () => {
+  const options = { prompt: { type: 'string', short: 'p' }, threshold: { type: 'string' }, json: { type: 'boolean' } } as const;
+  it('suggests the option of the command a typo is closest to', () => {
+    expect(usage(() => parseCommandArgs(['--promt', 'x'], options))).toBe("CLI_USAGE: unknown option '--promt'; did you mean '--prompt'?");
+    expect(usage(() => parseCommandArgs(['--prompt', 'a', '--treshold=0.5'], options))).toBe("CLI_USAGE: unknown option '--treshold'; did you mean '--threshold'?");
+    expect(usage(() => parseCommandArgs(['--jsno'], options))).toBe("CLI_USAGE: unknown option '--jsno'; did you mean '--json'?");
+  });
+  it('suggests nothing when no option is close, and names the option as written', () => {
+    expect(usage(() => parseCommandArgs(['--frobnicate'], options))).toBe("CLI_USAGE: unknown option '--frobnicate'.");
+    expect(usage(() => parseCommandArgs(['-x'], options))).toBe("CLI_USAGE: unknown option '-x'.");
+  });
+  it('still takes a value that looks like a typo as the value of a string option', () => {
+    expect(parseCommandArgs(['--prompt', '--promt'], options).values.prompt).toBe('--promt');
   });
 });

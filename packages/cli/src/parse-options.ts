@@ -4,6 +4,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 export type ParsedCommandArgs<T extends OptionTable> = ReturnType<typeof parseArgs<{ args: string[]; allowPositionals: true; strict: true; tokens: true; options: T }>>;
 import type { BundleVerification } from '@clipseg/core';
 import { CliError } from './cli-error.js';
+import { closestName } from './suggest-option.js';
 
 /** The option table of a command, as `node:util` parseArgs takes it. */
 export type OptionTable = NonNullable<ParseArgsConfig['options']>;
@@ -19,6 +20,7 @@ export function withUsageErrors<T>(parse: () => T): T {
   try {
     return parse();
   } catch (error) {
+    if (error instanceof CliError && error.code === 'CLI_USAGE') throw error;
     throw new CliError('CLI_USAGE', error instanceof Error ? error.message : String(error), { cause: error });
   }
 }
@@ -59,7 +61,32 @@ export function attachOptionValues(args: readonly string[], options: OptionTable
  * positionals and tokens; its errors become `CLI_USAGE`.
  */
 export function parseCommandArgs<T extends OptionTable>(args: readonly string[], options: T): ParsedCommandArgs<T> {
-  return withUsageErrors(() => parseArgs({ args: attachOptionValues(args, options), allowPositionals: true, strict: true, tokens: true, options }));
+  const attached = attachOptionValues(args, options);
+  return withUsageErrors(() => {
+    try {
+      return parseArgs({ args: attached, allowPositionals: true, strict: true, tokens: true, options });
+    } catch (error) {
+      const unknown = (error as { code?: unknown }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? unknownOption(attached, options) : undefined;
+      if (unknown === undefined) throw error;
+      throw new CliError('CLI_USAGE', unknownOptionMessage(unknown, options), { cause: error, details: { option: unknown } });
+    }
+  });
+}
+
+/** The first option in `args` (as written: `--promt`, `-x`) that `options` does not name, if any. */
+function unknownOption(args: string[], options: OptionTable): string | undefined {
+  const { tokens } = parseArgs({ args, allowPositionals: true, strict: false, tokens: true, options });
+  const token = tokens.find((t) => t.kind === 'option' && !Object.hasOwn(options, t.name));
+  return token?.kind === 'option' ? token.rawName : undefined;
+}
+
+/**
+ * `unknown option '--promt'; did you mean '--prompt'?` when a long option of `options` is a likely typo of the
+ * one given (see {@link closestName}), else `unknown option '--x'.`
+ */
+export function unknownOptionMessage(rawName: string, options: OptionTable): string {
+  const suggestion = rawName.startsWith('--') ? closestName(rawName.slice(2), Object.keys(options)) : undefined;
+  return suggestion === undefined ? `unknown option '${rawName}'.` : `unknown option '${rawName}'; did you mean '--${suggestion}'?`;
 }
 
 /**

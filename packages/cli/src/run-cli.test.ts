@@ -77,3 +77,14 @@ describe('every clipseg command', () => {
     expect(commands.filter((command) => command.options === undefined).map((command) => command.name)).toEqual([]);
   });
 });
+
+describe('a mistyped option', () => {
+  it('is answered with the option of that command it is closest to, as a usage error', async () => {
+    const { commands } = await import('./commands/index.js');
+    const segment = await cli(commands, 'segment', '--promt', 'x');
+    expect(segment.code).toBe(2);
+    expect(segment.stderr).toMatch(/^error\[CLI_USAGE\]: unknown option '--promt'; did you mean '--prompt'\?\n/);
+    expect((await cli(commands, 'run', 'w.json', '--thraeds', '2')).stderr).toMatch(/^error\[CLI_USAGE\]: unknown option '--thraeds'; did you mean '--threads'\?/);
+    expect((await cli(commands, 'models', '--frobnicate')).stderr).toMatch(/^error\[CLI_USAGE\]: unknown option '--frobnicate'\.\n/);
+  });
+});
