@@ -54,6 +54,8 @@ Training:
   --weight-decay X       AdamW weight decay (default ${d.weightDecay})
   --negatives P          probability of a negative example (default ${d.negativeRate})
   --seed N               the split, shuffles and negatives (default ${d.seed})
+  --micro-batch N        most prompts per graph run; a batch runs in such pieces,
+                         gradients accumulated (default ${d.microBatchSize}; memory grows with it)
   --threads N            onnxruntime intra-op threads (default: onnxruntime's choice)
   --max-pixels N         refuse larger images (default ${DEFAULT_MAX_PIXELS})
   --json                 one JSON line per step and epoch on stdout
@@ -74,6 +76,7 @@ const optionTable = {
   'weight-decay': { type: 'string' },
   negatives: { type: 'string' },
   seed: { type: 'string' },
+  'micro-batch': { type: 'string' },
   threads: { type: 'string' },
   'max-pixels': { type: 'string' },
   resume: { type: 'boolean', default: false },
@@ -111,6 +114,7 @@ export const finetuneCommand: Command = {
       weightDecay: numberOption(values['weight-decay'], '--weight-decay', { min: 0 }),
       negativeRate: numberOption(values.negatives, '--negatives', { min: 0, max: 0.99 }),
       seed: numberOption(values.seed, '--seed', { integer: true }),
+      microBatchSize: positiveInt(values['micro-batch'], '--micro-batch'),
     };
     const validationFraction = numberOption(values.validation, '--validation', { min: 0, max: 0.9 }) ?? 0.1;
     const threads = threadsOption(values.threads);

@@ -4,7 +4,7 @@ import { createNodeBackend } from '@clipseg/runtime-node';
 import { describe, expect, it } from 'vitest';
 import { tinyCheckpointFiles, tinyPipeline, tinyTask } from '../../test/tiny-task.js';
 import { prepareFinetuneData, type PreparedFinetuneData } from './finetune-data.js';
-import { finetuneDecoder, planEpoch, type FinetuneEvent } from './finetune-decoder.js';
+import { finetuneDecoder, microBatches, planEpoch, type FinetuneEvent } from './finetune-decoder.js';
 import { resolveFinetuneOptions } from './finetune-options.js';
 import { decodeFinetuneState, encodeFinetuneState, type FinetuneState } from './finetune-state.js';
 
@@ -88,6 +88,32 @@ describe('finetuneDecoder', () => {
     // Another seed is another run: its state is refused.
     await expect(finetuneDecoder({ backend, config, data, initialParameters: readParameter, options: { ...options, seed: 6 }, session, resume: state })).rejects.toMatchObject({ code: 'TRAINING_STATE_MISMATCH' });
   }, 120_000);
+});
+
+describe('micro-batches', () => {
+  const example = (prompts: number) => ({ activations: [], conditionalEmbeddings: Float32Array.from({ length: prompts * 2 }, (_, i) => i), targets: Float32Array.from({ length: prompts * 3 }, (_, i) => i) });
+
+  it('keeps runs within the limit, an image whole when it fits, and every prompt once in order', () => {
+    const runs = microBatches([example(3), example(2), example(5)], 2, 4);
+    expect(runs.map((r) => r.map((e) => e.conditionalEmbeddings.length / 2))).toEqual([[3], [2], [4], [1]]);
+    const prompts = runs.flat().flatMap((e) => Array.from(e.targets));
+    expect(prompts).toEqual([...Array.from({ length: 9 }, (_, i) => i), ...Array.from({ length: 6 }, (_, i) => i), ...Array.from({ length: 15 }, (_, i) => i)]);
+  });
+
+  it('gives the same training as one run per batch, to float32 rounding', async () => {
+    const { data, readParameter, close } = await setup(6, 2);
+    const config = (await import('@clipseg/core')).clipsegPreset('tiny');
+    const run = (microBatchSize: number) => finetuneDecoder({ backend, config, data, initialParameters: readParameter, options: { epochs: 2, batchSize: 8, negativeRate: 0, microBatchSize }, session });
+    const [whole, pieces] = [await run(64), await run(3)];
+    await close();
+    for (const [name, values] of whole.parameters) {
+      const other = pieces.parameters.get(name)!;
+      let worst = 0;
+      values.forEach((v, k) => (worst = Math.max(worst, Math.abs(v - other[k]!))));
+      expect(worst, name).toBeLessThan(2e-5);
+    }
+    expect(pieces.history.at(-1)!.trainLoss!).toBeCloseTo(whole.history.at(-1)!.trainLoss!, 5);
+  }, 60_000);
 });
 
 describe('planEpoch', () => {

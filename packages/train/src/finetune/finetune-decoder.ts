@@ -133,6 +133,53 @@ function batchExamples(data: PreparedFinetuneData, planned: readonly PlannedExam
   return out;
 }
 
+/** Splits a batch's examples (one per image) into runs of at most `limit` prompts; an image over the limit is split. */
+export function microBatches(examples: readonly DecoderTrainingExample[], width: number, limit: number): DecoderTrainingExample[][] {
+  const runs: DecoderTrainingExample[][] = [];
+  let current: DecoderTrainingExample[] = [];
+  let prompts = 0;
+  for (const e of examples) {
+    const n = e.conditionalEmbeddings.length / width;
+    const pixels = e.targets.length / n;
+    for (let start = 0; start < n; start += limit) {
+      const count = Math.min(limit, n - start);
+      const piece = count === n ? e : { activations: e.activations, conditionalEmbeddings: e.conditionalEmbeddings.subarray(start * width, (start + count) * width), targets: e.targets.subarray(start * pixels, (start + count) * pixels) };
+      if (prompts + count > limit && current.length > 0) {
+        runs.push(current);
+        current = [];
+        prompts = 0;
+      }
+      current.push(piece);
+      prompts += count;
+    }
+  }
+  if (current.length > 0) runs.push(current);
+  return runs;
+}
+
+/** One optimizer step's loss and gradients from several runs: each run's weighted by its share of the prompts. */
+async function accumulatedStep(trainer: DecoderTrainer, runs: readonly DecoderTrainingExample[][], width: number): Promise<{ loss: number; gradients: Map<string, Float32Array> }> {
+  if (runs.length === 1) {
+    const { loss, gradients } = await trainer.step(runs[0]!);
+    return { loss, gradients: new Map(gradients) };
+  }
+  const count = (run: readonly DecoderTrainingExample[]) => run.reduce((a, e) => a + e.conditionalEmbeddings.length / width, 0);
+  const total = runs.reduce((a, r) => a + count(r), 0);
+  let loss = 0;
+  const gradients = new Map<string, Float32Array>();
+  for (const run of runs) {
+    const share = count(run) / total;
+    const step = await trainer.step(run);
+    loss += share * step.loss;
+    for (const [name, g] of step.gradients) {
+      const acc = gradients.get(name) ?? new Float32Array(g.length);
+      for (let k = 0; k < g.length; k++) acc[k] = acc[k]! + share * g[k]!;
+      gradients.set(name, acc);
+    }
+  }
+  return { loss, gradients };
+}
+
 /**
  * Fine-tunes the decoder on `data` (CLIP frozen): per epoch a seeded shuffle, negatives with probability
  * `negativeRate`, batches of `batchSize` examples whose gradients are accumulated (one decoder run per image of the
@@ -185,7 +232,7 @@ export async function finetuneDecoder(input: FinetuneDecoderInput): Promise<Fine
         }
         lr = cosineLearningRate(step, totalSteps, options.learningRate, options.finalLearningRate);
         const planned = plan.slice(batch * options.batchSize, (batch + 1) * options.batchSize);
-        const { loss, gradients } = await trainer.step(batchExamples(data, planned, width));
+        const { loss, gradients } = await accumulatedStep(trainer, microBatches(batchExamples(data, planned, width), width, options.microBatchSize), width);
         optimizer.step(trainer.parameters, gradients, lr);
         step++;
         batch++;

@@ -25,6 +25,12 @@ export interface FinetuneOptions {
   readonly negativeRate?: number;
   /** Any safe integer: the same seed, data and settings give the same run (default 0). */
   readonly seed?: number;
+  /**
+   * Most prompts per training-graph run (default 16): a batch is run in pieces of at most this many prompts (an
+   * image's prompts stay together) and their gradients are accumulated, which bounds memory whatever the batch
+   * size.
+   */
+  readonly microBatchSize?: number;
 }
 
 /** {@link FinetuneOptions} with every default filled in. */
@@ -39,6 +45,7 @@ export const FINETUNE_DEFAULTS: ResolvedFinetuneOptions = Object.freeze({
   weightDecay: 0.01,
   negativeRate: 0.2,
   seed: 0,
+  microBatchSize: 16,
 });
 
 const isPositiveInt = (v: number) => Number.isSafeInteger(v) && v >= 1;
@@ -59,6 +66,7 @@ export function resolveFinetuneOptions(options: FinetuneOptions = {}): ResolvedF
   if (!isRate(o.weightDecay)) problems.push(`weightDecay must be a number ≥ 0 (got ${o.weightDecay})`);
   if (!(o.negativeRate >= 0 && o.negativeRate < 1)) problems.push(`negativeRate must be in [0, 1) (got ${o.negativeRate})`);
   if (!Number.isSafeInteger(o.seed)) problems.push(`seed must be a safe integer (got ${o.seed})`);
+  if (!isPositiveInt(o.microBatchSize)) problems.push(`microBatchSize must be a whole number ≥ 1 (got ${o.microBatchSize})`);
   if (problems.length > 0) throw new TrainingError('TRAINING_INVALID_OPTION', `Fine-tuning settings out of range: ${problems.join('; ')}.`, { problems });
   return o;
 }
