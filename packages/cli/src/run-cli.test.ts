@@ -88,3 +88,24 @@ describe('a mistyped option', () => {
     expect((await cli(commands, 'models', '--frobnicate')).stderr).toMatch(/^error\[CLI_USAGE\]: unknown option '--frobnicate'\.\n/);
   });
 });
+
+describe('--help of the commands that take --model', () => {
+  it('says everything --model accepts, from the one shared text', async () => {
+    const { commands } = await import('./commands/index.js');
+    const { CHECKPOINT_MODEL_HELP, MODEL_OPTION_HELP } = await import('./model-help.js');
+    for (const text of [MODEL_OPTION_HELP, CHECKPOINT_MODEL_HELP]) {
+      for (const word of ['CHECKPOINT_DIR', 'OWNER/NAME[@REVISION]', "'clipseg pull", '--offline', 'HF_HUB_OFFLINE', 'HF_ENDPOINT', 'HF_TOKEN', 'CLIPSEG_CACHE']) {
+        expect(text).toContain(word);
+      }
+    }
+    expect(MODEL_OPTION_HELP).toContain('BUNDLE_DIR');
+    const withModel = commands.filter((c) => c.options !== undefined && Object.hasOwn(c.options, 'model')).map((c) => c.name);
+    expect(withModel.sort()).toEqual(['embed', 'finetune', 'grad', 'preprocess', 'run', 'segment', 'tokenize']);
+    for (const name of ['segment', 'embed', 'preprocess', 'run']) {
+      const r = await cli(commands, name, '--help');
+      expect(r.stdout, name).toContain(MODEL_OPTION_HELP);
+      expect(r.stdout, name).toMatch(/--model MODEL +.*bundle, HF checkpoint folder or pulled/);
+    }
+    expect((await cli(commands, 'finetune', '--help')).stdout).toContain(CHECKPOINT_MODEL_HELP);
+  });
+});

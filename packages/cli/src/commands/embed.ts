@@ -5,18 +5,21 @@ import { decodeImage, DEFAULT_MAX_PIXELS, loadCLIPSeg, writeFilesAtomic } from '
 import { CliError } from '../cli-error.js';
 import type { Command } from '../command.js';
 import { resolveModel } from '../model-option.js';
+import { MODEL_OPTION_HELP } from '../model-help.js';
 import { type OptionTable, parseCommandArgs, positiveInt } from '../parse-options.js';
 
-const usage = `Usage: clipseg embed [--model BUNDLE] (--text TEXT | --image FILE)... --out FILE.safetensors
+const usage = `Usage: clipseg embed [--model MODEL] (--text TEXT | --image FILE)... --out FILE.safetensors
 
 Writes the conditional embeddings of the given texts and images, in order, as
 float32 'embeddings' [N, projection_dim] — reusable with 'clipseg segment --prompt-embedding'.
 Text embeddings are HF get_text_features, image embeddings get_image_features (not normalised).
 
 Options:
-  --model BUNDLE       a bundle from 'clipseg convert'; default: a built-in RANDOM tiny model
+  --model MODEL        a bundle, HF checkpoint folder or pulled Hub id (below); default: a built-in
+                       RANDOM tiny model
   --max-pixels N       refuse larger images (default ${DEFAULT_MAX_PIXELS})
-`;
+
+${MODEL_OPTION_HELP}`;
 
 const optionTable = {
   model: { type: 'string' },

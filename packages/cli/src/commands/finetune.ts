@@ -10,6 +10,7 @@ import type { CliIO, Command } from '../command.js';
 import { FinetuneReporter, formatDuration } from '../finetune/finetune-reporter.js';
 import { readFinetuneDataset } from '../finetune/read-finetune-dataset.js';
 import { resolveCheckpointModel } from '../model-option.js';
+import { CHECKPOINT_MODEL_HELP } from '../model-help.js';
 import { numberOption, type OptionTable, parseCommandArgs, positiveInt, threadsOption } from '../parse-options.js';
 import { EXIT_INTERRUPTED } from './pull.js';
 
@@ -39,7 +40,7 @@ Data:
   --validation FRACTION  share of the images held out (default 0.1)
 
 Model and output:
-  --model MODEL          an HF checkpoint folder, or a Hub id pulled with 'clipseg pull'
+  --model MODEL          an HF checkpoint folder, or a Hub id pulled with 'clipseg pull' (below)
   --out OUT              the fine-tuned checkpoint folder (written atomically)
   --force                replace OUT if it is a checkpoint 'clipseg finetune' wrote
   --resume               continue the run saved in OUT.finetune-state.safetensors
@@ -59,7 +60,8 @@ Training:
   --threads N            onnxruntime intra-op threads (default: onnxruntime's choice)
   --max-pixels N         refuse larger images (default ${DEFAULT_MAX_PIXELS})
   --json                 one JSON line per step and epoch on stdout
-`;
+
+${CHECKPOINT_MODEL_HELP}`;
 
 const optionTable = {
   model: { type: 'string' },

@@ -6,19 +6,22 @@ import { joinInside, MAX_CONFIG_BYTES } from '@clipseg/runtime-node/io';
 import { CliError } from '../cli-error.js';
 import type { Command } from '../command.js';
 import { resolveModel } from '../model-option.js';
+import { MODEL_OPTION_HELP } from '../model-help.js';
 import { type OptionTable, parseCommandArgs, positiveInt } from '../parse-options.js';
 import { readInputFile } from '../read-input.js';
 
-const usage = `Usage: clipseg preprocess IMAGE [--model BUNDLE] --out FILE.safetensors
+const usage = `Usage: clipseg preprocess IMAGE [--model MODEL] --out FILE.safetensors
 
 Writes what the model sees: float32 'pixel_values' [1, 3, H, W] from the
 bundle's preprocessor_config.json (HF ViTImageProcessor, Pillow-exact resize).
 
 Options:
-  --model BUNDLE       a bundle (or checkpoint) folder with preprocessor_config.json; default: the built-in model
+  --model MODEL        a bundle, HF checkpoint folder or pulled Hub id (below); default: a built-in
+                       RANDOM tiny model
   --max-pixels N       refuse larger images (default ${DEFAULT_MAX_PIXELS})
   --exif-orientation   apply EXIF orientation first (HF does not)
-`;
+
+${MODEL_OPTION_HELP}`;
 
 const optionTable = {
   model: { type: 'string' },

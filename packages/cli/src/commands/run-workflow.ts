@@ -6,12 +6,13 @@ import { joinInside, MAX_WORKFLOW_BYTES } from '@clipseg/runtime-node/io';
 import { CliError } from '../cli-error.js';
 import type { CliIO, Command } from '../command.js';
 import { resolveModel } from '../model-option.js';
+import { MODEL_OPTION_HELP } from '../model-help.js';
 import { prepareOutDir } from '../out-dir.js';
 import { MAX_THREADS, type OptionTable, parseCommandArgs, positiveInt, threadsOption, verifyOption } from '../parse-options.js';
 import { ProgressBar } from '../progress.js';
 import { readInputFile } from '../read-input.js';
 
-const usage = `Usage: clipseg run WORKFLOW.json [--input IMAGE...] [--model BUNDLE] [--out DIR] [options]
+const usage = `Usage: clipseg run WORKFLOW.json [--input IMAGE...] [--model MODEL] [--out DIR] [options]
 
 Runs a workflow saved by the node editor (@clipseg/node-editor), headless: every node in dependency order, each
 distinct image encoded once. Export nodes write their files to --out; Mask and Heatmap preview nodes write
@@ -21,7 +22,8 @@ Options:
   --input IMAGE              an image for the workflow's Image nodes, in the order they appear in the file;
                              repeat it, or bind one node with --input NODE_ID=IMAGE. An Image node without an
                              --input reads its own source (a path relative to the workflow file, or a data: URL)
-  --model BUNDLE             the bundle every CLIPSeg node uses; default: a built-in RANDOM tiny model
+  --model MODEL              the model every CLIPSeg node uses: a bundle, HF checkpoint folder or pulled
+                             Hub id (below); default: a built-in RANDOM tiny model
   --bundle NAME=BUNDLE       the bundle for CLIPSeg nodes whose Bundle control is NAME (repeatable)
   --out DIR                  where outputs go (default ./clipseg-out)
   --no-previews              do not write preview images
@@ -32,7 +34,8 @@ Options:
 
 The workflow file may be at most ${MAX_WORKFLOW_BYTES / (1 << 20)} MiB. Every file name a workflow gives (Export names, and
 the ids of preview nodes) must be a plain name inside --out.
-`;
+
+${MODEL_OPTION_HELP}`;
 
 const optionTable = {
   input: { type: 'string', multiple: true },

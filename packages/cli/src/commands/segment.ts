@@ -6,13 +6,14 @@ import { joinInside } from '@clipseg/runtime-node/io';
 import { CliError } from '../cli-error.js';
 import type { Command, CliIO } from '../command.js';
 import { resolveModel } from '../model-option.js';
+import { MODEL_OPTION_HELP } from '../model-help.js';
 import { prepareOutDir } from '../out-dir.js';
 import { MAX_THREADS, type OptionTable, parseCommandArgs, parseNumber, positiveInt, threadsOption, verifyOption } from '../parse-options.js';
 import { ProgressBar } from '../progress.js';
 import { promptsFromTokens, slug } from '../prompt-args.js';
 import { renderImageOutputs, SEGMENT_FORMATS, type PromptReport, type SegmentFormat } from '../segment-outputs.js';
 
-const usage = `Usage: clipseg segment (IMAGE... | --example) [--model BUNDLE] PROMPTS... [options]
+const usage = `Usage: clipseg segment (IMAGE... | --example) [--model MODEL] PROMPTS... [options]
 
 Segments each IMAGE once for every prompt (each image is encoded once).
 
@@ -27,7 +28,8 @@ Prompts (in order; at least one):
   --negative TEXT            suppress what this describes: masks × (1 − negative)
 
 Options:
-  --model BUNDLE             a bundle from 'clipseg convert'; default: a built-in RANDOM tiny model
+  --model MODEL              a bundle, HF checkpoint folder or pulled Hub id (below); default: a built-in
+                             RANDOM tiny model
   --example                  segment the built-in example scene (drawn procedurally)
   --out DIR                  where outputs go (default ./clipseg-out)
   --format LIST              comma-separated: png (binary mask), overlay, heatmap, json (RLE + polygons); default png
@@ -40,7 +42,8 @@ Options:
   --threads N                onnxruntime intra-op threads, 1 to ${MAX_THREADS} (default: onnxruntime's choice)
   --execution-provider EP    cpu (default), cuda or webgpu where this build has them (falls back to cpu)
   --verify size|sha256|none  check bundle files against the manifest (default size)
-`;
+
+${MODEL_OPTION_HELP}`;
 
 function parseFormats(value: string): SegmentFormat[] {
   const formats = value.split(',').map((s) => s.trim()).filter(Boolean);
