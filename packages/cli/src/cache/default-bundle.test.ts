@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { defaultRandomBundle } from '@clipseg/convert';
 import { isCLIPSegError, sha256Hex } from '@clipseg/core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DEFAULT_BUNDLE_NAME, ensureDefaultBundle } from './default-bundle.js';
+import { DEFAULT_BUNDLE_NAME, DEFAULT_BUNDLE_NOTICE, ensureDefaultBundle } from './default-bundle.js';
 
 const work = mkdtempSync(join(tmpdir(), 'clipseg-default-bundle-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -44,5 +44,14 @@ describe('ensureDefaultBundle', () => {
     mkdirSync(dir, { recursive: true });
     execFileSync('mkfifo', [join(dir, 'manifest.json')]);
     expect(await failure(ensureDefaultBundle({ CLIPSEG_CACHE: cache }))).toMatch(/^BUNDLE_MANIFEST_INVALID: .*broken bundle/);
+  });
+});
+
+describe('DEFAULT_BUNDLE_NOTICE', () => {
+  it('says the masks are meaningless and how to get a trained model: pull it, or convert a checkpoint', () => {
+    expect(DEFAULT_BUNDLE_NOTICE).toMatch(/RANDOM weights.*meaningless/);
+    expect(DEFAULT_BUNDLE_NOTICE).toContain('clipseg pull CIDAS/clipseg-rd64-refined');
+    expect(DEFAULT_BUNDLE_NOTICE).toContain('--model CIDAS/clipseg-rd64-refined');
+    expect(DEFAULT_BUNDLE_NOTICE).toContain('clipseg convert');
   });
 });

@@ -11,7 +11,9 @@ export const DEFAULT_BUNDLE_NAME = 'default-tiny-random-v1';
 /** What users are told whenever the default bundle is used. */
 export const DEFAULT_BUNDLE_NOTICE =
   'Using the built-in default model: a tiny CLIPSeg with RANDOM weights, made offline. Its masks are meaningless. ' +
-  'Convert a real checkpoint (clipseg convert ./clipseg-rd64-refined ./rd64.bundle) and pass --model.';
+  'For real masks, pull a trained model (clipseg pull CIDAS/clipseg-rd64-refined) and pass ' +
+  '--model CIDAS/clipseg-rd64-refined, or convert a checkpoint folder (clipseg convert ./clipseg-rd64-refined ./rd64.bundle) ' +
+  'and pass --model ./rd64.bundle.';
 
 /**
  * The path of the default bundle, built on first use in the cache directory:
