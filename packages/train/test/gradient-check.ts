@@ -9,6 +9,7 @@ import { GraphBuilder, onnx, writeModel } from '@clipseg/convert/graph';
 import { SeededRandom } from '@clipseg/convert';
 import * as ort from 'onnxruntime-node';
 import { addGradients } from '../src/autodiff/differentiate.js';
+import { readInt64Constants } from '../src/autodiff/shape-inference.js';
 import type { GradRule } from '../src/autodiff/grad-context.js';
 
 /** One input of the case: its dims and, optionally, fixed values (else seeded normal values). */
@@ -34,6 +35,12 @@ export interface GradientCase {
   readonly seed?: number;
   /** Inputs declared with symbolic dims (`<name>_0`, …) instead of their fixed dims. */
   readonly symbolic?: readonly string[];
+  /**
+   * Differentiate without the int64 constants' values (`AddGradientsOptions.int64Values`), so that shapes past a
+   * Reshape, Slice … are unknown and un-broadcasting is decided at run time. Default false: with them, as the
+   * training graphs are built.
+   */
+  readonly withoutConstants?: boolean;
   /** Replacement rules (to check that a wrong rule is caught). */
   readonly rules?: Readonly<Record<string, GradRule>>;
 }
@@ -80,7 +87,10 @@ async function buildModel(c: GradientCase, withGradients: boolean, wrt: readonly
   const y = c.forward(g, names);
   const loss = g.op('ReduceSum', [g.op('Mul', [y, cot])], { keepdims: 0 }, 'loss');
   g.output(loss, 'float32', []);
-  if (withGradients) addGradients(g, { loss, wrt, ...(c.rules === undefined ? {} : { rules: c.rules }) });
+  if (withGradients) {
+    const int64Values = c.withoutConstants === true ? undefined : await readInt64Constants(g);
+    addGradients(g, { loss, wrt, ...(c.rules === undefined ? {} : { rules: c.rules }), ...(int64Values === undefined ? {} : { int64Values }) });
+  }
   const bytes = await writeModel(g);
   return c.dtype === 'float32' ? bytes : toFloat64Model(bytes);
 }

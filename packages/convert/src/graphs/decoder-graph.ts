@@ -47,6 +47,12 @@ export interface DecoderGraphOptions {
    * `[1, tokens, hidden]`, shared by every prompt.
    */
   readonly imagePerPrompt?: boolean;
+  /**
+   * Slices of the decoder MLP's intermediate features (see `LayerShape.mlpSlices`). Default: 256-wide slices where
+   * the size splits so (the inference choice); 1 computes each MLP as one MatMul pair (training graphs use it:
+   * no faster there, but a quarter of the nodes).
+   */
+  readonly mlpSlices?: number;
 }
 
 /**
@@ -76,7 +82,7 @@ export function buildDecoderGraph(config: CLIPSegGraphConfig, weights: WeightSto
   const imageRows = options.imagePerPrompt === true ? 'prompts' : 1;
   const activations = config.extract_layers.map((_, k) => g.input(activationName(k), 'float32', [imageRows, tokens, vision.hidden_size]));
   const cond = g.input('conditional_embeddings', 'float32', ['prompts', config.projection_dim]);
-  const shape: LayerShape = { hidden: R, heads: config.decoder_num_attention_heads, eps: vision.layer_norm_eps, activation: 'relu', fusedAttention: options.fusedAttention ?? false, mlpSlices: mlpSlices(config.decoder_intermediate_size) };
+  const shape: LayerShape = { hidden: R, heads: config.decoder_num_attention_heads, eps: vision.layer_norm_eps, activation: 'relu', fusedAttention: options.fusedAttention ?? false, mlpSlices: options.mlpSlices ?? mlpSlices(config.decoder_intermediate_size) };
 
   let output: string | undefined;
   let conditioned = false;

@@ -23,6 +23,12 @@ export interface AddGradientsOptions {
   readonly prefix?: string;
   /** Extra or replacement rules by operator type. */
   readonly rules?: Readonly<Record<string, GradRule>>;
+  /**
+   * Values of the graph's small int64 initializers (`await readInt64Constants(g)`): with them the dims of
+   * Reshape, Slice, Unsqueeze … outputs are inferred, so that un-broadcasting is decided while building (constant
+   * axes, or no op at all) instead of by Shape/NonZero/ReduceSum at run time. The gradients are the same.
+   */
+  readonly int64Values?: ReadonlyMap<string, readonly number[]>;
 }
 
 /** What {@link addGradients} added. */
@@ -64,7 +70,7 @@ function activeNodes(view: GraphView, wrt: ReadonlySet<string>, loss: string): {
  * graph does not determine
  */
 export function addGradients(g: GraphBuilder, options: AddGradientsOptions): AddedGradients {
-  const view = new GraphView(g);
+  const view = new GraphView(g, options.int64Values);
   const prefix = options.prefix ?? 'grad.';
   for (const name of [options.loss, ...options.wrt]) {
     if (!view.has(name)) throw new AutodiffError('AUTODIFF_UNKNOWN_TENSOR', `'${name}' is not a tensor of graph '${g.name}'; pass the name of a graph input, initializer or node output.`, { tensor: name });

@@ -7,6 +7,7 @@
 import type { GraphBuilder } from '@clipseg/convert/graph';
 import { AutodiffError } from './autodiff-error.js';
 import type { GraphView, ViewNode } from './graph-view.js';
+import type { InferredDim } from './shape-inference.js';
 
 /** Helpers and state a rule uses. */
 export class GradContext {
@@ -40,10 +41,12 @@ export class GradContext {
 
   /**
    * Sums `grad` (of rank `gradRank`, the broadcast shape) down to the shape of `like`: over the leading axes
-   * `like` lacks, then over every axis where `like` has size 1 (read from its declared dims when they are all
-   * fixed, else found at run time, so symbolic dims work).
+   * `like` lacks, then over every axis where `like` has size 1. The axes are decided now where the dims tell
+   * (`like`'s inferred dims, and `gradDims`, the broadcast dims, where `like`'s are symbolic): a ReduceSum with
+   * constant axes, or nothing when no axis was broadcast. Only where a dim of `like` is unknown, or symbolic
+   * and not known to equal the broadcast one, are the axes found at run time.
    */
-  unbroadcast(grad: string, gradRank: number, like: string, node: ViewNode): string {
+  unbroadcast(grad: string, gradRank: number, like: string, node: ViewNode, gradDims?: readonly InferredDim[]): string {
     const { g } = this;
     const likeRank = this.rank(like, node);
     let out = grad;
@@ -52,15 +55,34 @@ export class GradContext {
       out = g.op('ReduceSum', [out, g.constInt64(lead)], { keepdims: 0 });
     }
     if (likeRank === 0) return out;
-    const dims = this.view.declared.get(like)?.dims;
-    if (dims !== undefined && dims.every((d) => typeof d === 'number')) {
-      // Declared with fixed dims (parameters, most often): the axes to sum are known now.
-      const axes = dims.flatMap((d, i) => (d === 1 ? [i] : []));
-      return axes.length === 0 ? out : g.op('ReduceSum', [out, g.constInt64(axes)], { keepdims: 1 });
-    }
+    const axes = this.broadcastAxes(like, gradDims?.length === gradRank ? gradDims.slice(gradRank - likeRank) : undefined);
+    if (axes !== undefined) return axes.length === 0 ? out : g.op('ReduceSum', [out, g.constInt64(axes)], { keepdims: 1 });
     const ones = g.op('Equal', [g.op('Shape', [like]), g.constInt64([1], [])]);
-    const axes = g.op('Reshape', [g.op('NonZero', [ones]), g.constInt64([-1])]);
-    return g.op('ReduceSum', [out, axes], { keepdims: 1, noop_with_empty_axes: 1 });
+    const found = g.op('Reshape', [g.op('NonZero', [ones]), g.constInt64([-1])]);
+    return g.op('ReduceSum', [out, found], { keepdims: 1, noop_with_empty_axes: 1 });
+  }
+
+  /**
+   * The axes along which `like` was broadcast to `outDims` (same rank), or undefined when that cannot be told
+   * while building.
+   */
+  private broadcastAxes(like: string, outDims: readonly InferredDim[] | undefined): number[] | undefined {
+    const dims = this.view.dims(like);
+    if (dims === undefined) return undefined;
+    const axes: number[] = [];
+    for (let i = 0; i < dims.length; i++) {
+      const d = dims[i];
+      const o = outDims?.[i];
+      if (d === 1) {
+        if (o !== 1) axes.push(i);
+      } else if (typeof d === 'string') {
+        // A symbolic dim may be 1 at run time; it was not broadcast only where the output's dim is the same one.
+        if (o !== d) return undefined;
+      } else if (d === undefined) {
+        return undefined;
+      }
+    }
+    return axes;
   }
 
   /** Swaps the last two axes of a tensor of rank `rank`. */

@@ -7,6 +7,8 @@
  */
 import type { AttributeProtoInit, GraphBuilder, OnnxDataType } from '@clipseg/convert/graph';
 import { ONNX_DATA_TYPE_CODES } from '@clipseg/convert/graph';
+import { inferDims } from './shape-inference.js';
+import type { InferredDim } from './shape-inference.js';
 
 /** One node of the graph. */
 export interface ViewNode {
@@ -65,9 +67,15 @@ export class GraphView {
   private readonly lengths = new Map<string, number>();
   /** The last dim of tensors where it is known though the shape is not (ArgMax with keepdims over the last axis). */
   private readonly lastDims = new Map<string, number>();
+  /** Inferred dims of tensors (see {@link GraphView.dims}). */
+  private readonly shapes = new Map<string, readonly InferredDim[]>();
 
-  /** @param g - the builder whose current graph is viewed (later additions are not seen) */
-  constructor(g: GraphBuilder) {
+  /**
+   * @param g - the builder whose current graph is viewed (later additions are not seen)
+   * @param int64Values - values of small int64 initializers (shapes, axes; see `readInt64Constants`), which let
+   * the dims of Reshape, Slice, Unsqueeze … outputs be inferred; without them those dims are unknown
+   */
+  constructor(g: GraphBuilder, int64Values: ReadonlyMap<string, readonly number[]> = new Map()) {
     const proto = g.graphProto();
     const declared = new Map<string, DeclaredTensor>();
     for (const v of proto.input ?? []) {
@@ -80,7 +88,11 @@ export class GraphView {
       if (e.dims.length === 1) this.lengths.set(e.name, e.dims[0]!);
     }
     this.declared = declared;
-    for (const [name, d] of declared) this.ranks.set(name, d.dims.length);
+    for (const [name, d] of declared) {
+      this.ranks.set(name, d.dims.length);
+      this.shapes.set(name, d.dims);
+    }
+    const dimsOf = (name: string): readonly InferredDim[] | undefined => this.shapes.get(name);
     const producer = new Map<string, ViewNode>();
     this.nodes = (proto.node ?? []).map((n, index) => {
       const node: ViewNode = {
@@ -93,6 +105,12 @@ export class GraphView {
       };
       for (const o of node.outputs) producer.set(o, node);
       this.inferRank(node);
+      const out = node.outputs[0];
+      const dims = out === undefined ? undefined : inferDims(node, dimsOf, int64Values);
+      if (dims !== undefined) {
+        this.shapes.set(out!, dims);
+        if (this.ranks.get(out!) === undefined) this.ranks.set(out!, dims.length);
+      }
       return node;
     });
     this.producer = producer;
@@ -101,6 +119,14 @@ export class GraphView {
   /** True when `name` is a graph input, an initializer or a node output. */
   has(name: string): boolean {
     return this.declared.has(name) || this.producer.has(name);
+  }
+
+  /**
+   * The inferred dims of `name` (each a size, a symbolic name or undefined when unknown), or undefined when its
+   * rank is unknown.
+   */
+  dims(name: string): readonly InferredDim[] | undefined {
+    return this.shapes.get(name);
   }
 
   /** The inferred rank of `name`, or undefined when unknown. */

@@ -10,6 +10,7 @@ import type { CLIPSegGraphConfig } from '@clipseg/convert';
 import { expectedParameters } from '@clipseg/convert';
 import { buildDecoderGraph, writeModel } from '@clipseg/convert/graph';
 import { addGradients } from '../autodiff/differentiate.js';
+import { readInt64Constants } from '../autodiff/shape-inference.js';
 import { ParameterInputStore } from './parameter-input-store.js';
 
 /** A trainable parameter of a training graph: its HF name and shape. */
@@ -24,6 +25,11 @@ export interface TrainableParameter {
 export interface DecoderTrainingGraphOptions {
   /** Input size of the query images whose activations are fed (default 352×352). */
   readonly imageSize?: ImageSize;
+  /**
+   * Slices of the decoder MLP's intermediate features (default 1: one MatMul pair per MLP, a quarter of the nodes;
+   * the inference graphs' 256-wide slices measured no faster for a training step, see docs/benchmarks.md).
+   */
+  readonly mlpSlices?: number;
 }
 
 /** A serialized training graph and what it takes and gives. */
@@ -61,14 +67,15 @@ export const GRADIENT_PREFIX = 'grad.';
  * (text or image prompt embeddings, frozen) and `target` `[prompts, height, width]` (0/1 masks at the logits'
  * size). Outputs: `loss` (scalar, PyTorch's `binary_cross_entropy_with_logits` mean over every pixel of every
  * prompt: `softplus(l) − l·t`, as `bceWithLogitsMean`), `loss_rows` (its row means, see {@link LOSS_ROWS_OUTPUT})
- * and `grad.<name>` for each parameter. Weights are whole HF parameters: the decoder MLP's slices become
- * Slice ops of them, so each gradient is the whole parameter's.
+ * and `grad.<name>` for each parameter. Weights are whole HF parameters (with `mlpSlices` > 1 the MLP's slices
+ * become Slice ops of them), so each gradient is the whole parameter's. Un-broadcasting is decided while building
+ * (the int64 constants' values are read for shape inference), so the graph has no run-time shape logic for it.
  */
 export async function buildDecoderTrainingGraph(config: CLIPSegGraphConfig, options: DecoderTrainingGraphOptions = {}): Promise<DecoderTrainingGraph> {
   const imageSize = options.imageSize ?? { height: 352, width: 352 };
   const store = new ParameterInputStore(expectedParameters(config));
   // One image per prompt, so that a batch of (image, prompt) examples is one run.
-  const g = buildDecoderGraph(config, store, imageSize, { imagePerPrompt: true });
+  const g = buildDecoderGraph(config, store, imageSize, { imagePerPrompt: true, mlpSlices: options.mlpSlices ?? 1 });
   const target = g.input('target', 'float32', ['prompts', imageSize.height, imageSize.width]);
   // The mean in two steps, row means then their mean: onnxruntime's float32 ReduceMean over all of a prompt's
   // pixels at once was 1.3e-6 off the float64 loss; the row means also come out, for a float64 mean in JS.
@@ -78,7 +85,7 @@ export async function buildDecoderTrainingGraph(config: CLIPSegGraphConfig, opti
   const loss = g.op('ReduceMean', [rows], { keepdims: 0 }, LOSS_OUTPUT);
   g.output(loss, 'float32', []);
   const names = [...store.used];
-  const { unreached } = addGradients(g, { loss, wrt: names, prefix: GRADIENT_PREFIX });
+  const { unreached } = addGradients(g, { loss, wrt: names, prefix: GRADIENT_PREFIX, int64Values: await readInt64Constants(g) });
   if (unreached.length > 0) throw new Error(`The decoder loss does not reach ${unreached.join(', ')} (internal error).`);
   const model = await writeModel(g);
   return {

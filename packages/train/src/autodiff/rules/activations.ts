@@ -6,10 +6,15 @@
 import type { GradRule } from '../grad-context.js';
 import { firstCotangent } from '../grad-context.js';
 
-/** `y = max(x, 0)`: `dx = dy` where `x > 0`, else 0 (PyTorch's choice at 0). */
+/**
+ * `y = max(x, 0)`: `dx = dy · [x > 0]` (0 at 0, PyTorch's choice), the mask cast to a 0/1 tensor and multiplied:
+ * onnxruntime's Mul is vectorised where its Where is not.
+ */
 export const reluRule: GradRule = (node, dy, ctx) => {
+  const { g } = ctx;
   const x = node.inputs[0]!;
-  return [ctx.g.op('Where', [ctx.g.op('Greater', [x, ctx.scalar(0, x)]), firstCotangent(node, dy), ctx.scalar(0, x)])];
+  const d = firstCotangent(node, dy);
+  return [g.op('Mul', [d, g.op('CastLike', [g.op('Greater', [x, ctx.scalar(0, x)]), d])])];
 };
 
 /** `y = σ(x)`: `dx = dy · (y − y²)`. */

@@ -11,25 +11,28 @@ import { firstCotangent } from '../grad-context.js';
 export const addRule: GradRule = (node, dy, ctx, needs) => {
   const d = firstCotangent(node, dy);
   const r = ctx.rank(node.outputs[0]!, node);
-  return node.inputs.map((x, i) => (needs(i) ? ctx.unbroadcast(d, r, x, node) : undefined));
+  const o = ctx.view.dims(node.outputs[0]!);
+  return node.inputs.map((x, i) => (needs(i) ? ctx.unbroadcast(d, r, x, node, o) : undefined));
 };
 
 /** `y = a - b`. */
 export const subRule: GradRule = (node, dy, ctx, needs) => {
   const d = firstCotangent(node, dy);
   const r = ctx.rank(node.outputs[0]!, node);
+  const o = ctx.view.dims(node.outputs[0]!);
   const [a, b] = node.inputs as [string, string];
-  return [needs(0) ? ctx.unbroadcast(d, r, a, node) : undefined, needs(1) ? ctx.unbroadcast(ctx.g.op('Neg', [d]), r, b, node) : undefined];
+  return [needs(0) ? ctx.unbroadcast(d, r, a, node, o) : undefined, needs(1) ? ctx.unbroadcast(ctx.g.op('Neg', [d]), r, b, node, o) : undefined];
 };
 
 /** `y = a · b`. */
 export const mulRule: GradRule = (node, dy, ctx, needs) => {
   const d = firstCotangent(node, dy);
   const r = ctx.rank(node.outputs[0]!, node);
+  const o = ctx.view.dims(node.outputs[0]!);
   const [a, b] = node.inputs as [string, string];
   return [
-    needs(0) ? ctx.unbroadcast(ctx.g.op('Mul', [d, b]), r, a, node) : undefined,
-    needs(1) ? ctx.unbroadcast(ctx.g.op('Mul', [d, a]), r, b, node) : undefined,
+    needs(0) ? ctx.unbroadcast(ctx.g.op('Mul', [d, b]), r, a, node, o) : undefined,
+    needs(1) ? ctx.unbroadcast(ctx.g.op('Mul', [d, a]), r, b, node, o) : undefined,
   ];
 };
 
@@ -39,10 +42,11 @@ export const divRule: GradRule = (node, dy, ctx, needs) => {
   const d = firstCotangent(node, dy);
   const y = node.outputs[0]!;
   const r = ctx.rank(y, node);
+  const o = ctx.view.dims(y);
   const [a, b] = node.inputs as [string, string];
   return [
-    needs(0) ? ctx.unbroadcast(g.op('Div', [d, b]), r, a, node) : undefined,
-    needs(1) ? ctx.unbroadcast(g.op('Neg', [g.op('Mul', [d, g.op('Div', [y, b])])]), r, b, node) : undefined,
+    needs(0) ? ctx.unbroadcast(g.op('Div', [d, b]), r, a, node, o) : undefined,
+    needs(1) ? ctx.unbroadcast(g.op('Neg', [g.op('Mul', [d, g.op('Div', [y, b])])]), r, b, node, o) : undefined,
   ];
 };
 

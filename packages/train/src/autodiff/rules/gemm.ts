@@ -30,6 +30,6 @@ export const gemmRule: GradRule = (node, dy, ctx, needs) => {
     const aPrime = transA ? t(a) : a;
     out[1] = scaled(transB ? g.op('MatMul', [t(d), aPrime]) : g.op('MatMul', [t(aPrime), d]), alpha);
   }
-  if (c !== undefined && c !== '' && needs(2)) out[2] = ctx.unbroadcast(scaled(d, beta), 2, c, node);
+  if (c !== undefined && c !== '' && needs(2)) out[2] = ctx.unbroadcast(scaled(d, beta), 2, c, node, ctx.view.dims(node.outputs[0]!));
   return out;
 };

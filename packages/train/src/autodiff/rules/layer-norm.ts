@@ -33,7 +33,7 @@ export const layerNormRule: GradRule = (node, dy, ctx, needs) => {
     const inner = g.op('Sub', [g.op('Sub', [gh, mean(gh)]), g.op('Mul', [xhat, mean(g.op('Mul', [gh, xhat]))])]);
     out[0] = g.op('Mul', [rstd, inner]);
   }
-  if (needs(1)) out[1] = ctx.unbroadcast(g.op('Mul', [d, xhat]), r, scale, node);
-  if (bias !== undefined && bias !== '' && needs(2)) out[2] = ctx.unbroadcast(d, r, bias, node);
+  if (needs(1)) out[1] = ctx.unbroadcast(g.op('Mul', [d, xhat]), r, scale, node, ctx.view.dims(x));
+  if (bias !== undefined && bias !== '' && needs(2)) out[2] = ctx.unbroadcast(d, r, bias, node, ctx.view.dims(x));
   return out.slice(0, node.inputs.length);
 };

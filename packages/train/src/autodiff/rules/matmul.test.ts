@@ -14,6 +14,10 @@ describe('MatMul gradient (float64 finite differences)', () => {
     const report = await checkGradients({ forward: (g, x) => g.op('MatMul', [x['a']!, x['w']!]), inputs: { a: { dims: [2, 3, 4] }, w: { dims: [4, 5] } }, outputDims: [2, 3, 5] });
     expect(worstError('MatMul linear', report)).toBeLessThan(TOL);
   });
+  it('batched 3-D · 2-D weight with symbolic dims (the flattened weight gradient reads the widths at run time)', async () => {
+    const report = await checkGradients({ forward: (g, x) => g.op('MatMul', [x['a']!, x['w']!]), inputs: { a: { dims: [2, 3, 4] }, w: { dims: [4, 5] } }, outputDims: [2, 3, 5], symbolic: ['a', 'w'] });
+    expect(worstError('MatMul linear symbolic', report)).toBeLessThan(TOL);
+  });
   it('4-D with a broadcast batch dim on each side', async () => {
     const report = await checkGradients({ forward: (g, x) => g.op('MatMul', [x['a']!, x['b']!]), inputs: { a: { dims: [2, 1, 3, 2] }, b: { dims: [1, 3, 2, 2] } }, outputDims: [2, 3, 3, 2] });
     expect(worstError('MatMul 4D', report)).toBeLessThan(TOL);

@@ -1,11 +1,13 @@
 /**
  * Gradient rule of MatMul (both operands of rank ≥ 2, batch dims broadcasting): `dA = dY · Bᵀ`, `dB = Aᵀ · dY`,
- * each summed back over the batch dims its operand was broadcast along.
+ * each summed back over the batch dims its operand was broadcast along (a 2-D `B` under a batched `A`: one GEMM over
+ * the flattened batch).
  *
  * @module
  */
 import { AutodiffError } from '../autodiff-error.js';
-import type { GradRule } from '../grad-context.js';
+import type { GradContext, GradRule } from '../grad-context.js';
+import type { InferredDim } from '../shape-inference.js';
 import { firstCotangent } from '../grad-context.js';
 
 /** `Y = A · B`. */
@@ -19,8 +21,28 @@ export const matMulRule: GradRule = (node, dy, ctx, needs) => {
     throw new AutodiffError('AUTODIFF_UNSUPPORTED_FORM', `MatMul of a ${Math.min(ra, rb)}-D operand has no gradient rule; Unsqueeze it to 2-D first.`, { opType: 'MatMul' });
   }
   const r = Math.max(ra, rb);
+  const outDims = ctx.view.dims(node.outputs[0]!);
+  const batch = outDims?.slice(0, -2);
+  const withLast2 = (x: string): InferredDim[] | undefined => {
+    const xd = ctx.view.dims(x);
+    return batch === undefined || xd === undefined ? undefined : [...batch, ...xd.slice(-2)];
+  };
   return [
-    needs(0) ? ctx.unbroadcast(g.op('MatMul', [d, ctx.transposeLast2(b, rb)]), r, a, node) : undefined,
-    needs(1) ? ctx.unbroadcast(g.op('MatMul', [ctx.transposeLast2(a, ra), d]), r, b, node) : undefined,
+    needs(0) ? ctx.unbroadcast(g.op('MatMul', [d, ctx.transposeLast2(b, rb)]), r, a, node, withLast2(a)) : undefined,
+    needs(1) ? (rb === 2 && ra > 2 ? flatWeightGrad(ctx, a, d) : ctx.unbroadcast(g.op('MatMul', [ctx.transposeLast2(a, ra), d]), r, b, node, withLast2(b))) : undefined,
   ];
 };
+
+/**
+ * `dB` of a 2-D `B` under a batched `A` (`[…, M, K] · [K, N]`, a linear layer's weight): the batch and row axes
+ * flattened into one, `dB = A₂ᵀ · dY₂` (`[K, L] · [L, N]`), one GEMM instead of a batched MatMul and a sum over
+ * the batch.
+ */
+function flatWeightGrad(ctx: GradContext, a: string, d: string): string {
+  const { g } = ctx;
+  const lastDim = (x: string): string => {
+    const n = ctx.view.dims(x)?.at(-1);
+    return typeof n === 'number' ? g.constInt64([-1, n]) : g.op('Concat', [g.constInt64([-1]), g.op('Shape', [x], { start: -1 })], { axis: 0 });
+  };
+  return g.op('Gemm', [g.op('Reshape', [a, lastDim(a)]), g.op('Reshape', [d, lastDim(d)])], { transA: 1 });
+}

@@ -17,8 +17,8 @@ export const whereRule: GradRule = (node, dy, ctx, needs) => {
   const zero = ctx.scalar(0, d);
   return [
     undefined,
-    needs(1) ? ctx.unbroadcast(g.op('Where', [cond, d, zero]), r, a, node) : undefined,
-    needs(2) ? ctx.unbroadcast(g.op('Where', [cond, zero, d]), r, b, node) : undefined,
+    needs(1) ? ctx.unbroadcast(g.op('Where', [cond, d, zero]), r, a, node, ctx.view.dims(node.outputs[0]!)) : undefined,
+    needs(2) ? ctx.unbroadcast(g.op('Where', [cond, zero, d]), r, b, node, ctx.view.dims(node.outputs[0]!)) : undefined,
   ];
 };
 
@@ -33,8 +33,8 @@ function extremumRule(compare: 'GreaterOrEqual' | 'LessOrEqual'): GradRule {
     const pickA = g.op(compare, [a, b]);
     const zero = ctx.scalar(0, d);
     return [
-      needs(0) ? ctx.unbroadcast(g.op('Where', [pickA, d, zero]), r, a, node) : undefined,
-      needs(1) ? ctx.unbroadcast(g.op('Where', [pickA, zero, d]), r, b, node) : undefined,
+      needs(0) ? ctx.unbroadcast(g.op('Where', [pickA, d, zero]), r, a, node, ctx.view.dims(node.outputs[0]!)) : undefined,
+      needs(1) ? ctx.unbroadcast(g.op('Where', [pickA, zero, d]), r, b, node, ctx.view.dims(node.outputs[0]!)) : undefined,
     ];
   };
 }
@@ -52,8 +52,8 @@ export const powRule: GradRule = (node, dy, ctx, needs) => {
   const y = node.outputs[0]!;
   const r = ctx.rank(y, node);
   return [
-    needs(0) ? ctx.unbroadcast(g.op('Mul', [d, g.op('Mul', [b, g.op('Pow', [a, g.op('Sub', [b, ctx.scalar(1, b)])])])]), r, a, node) : undefined,
-    needs(1) ? ctx.unbroadcast(g.op('Mul', [d, g.op('Mul', [y, g.op('Log', [a])])]), r, b, node) : undefined,
+    needs(0) ? ctx.unbroadcast(g.op('Mul', [d, g.op('Mul', [b, g.op('Pow', [a, g.op('Sub', [b, ctx.scalar(1, b)])])])]), r, a, node, ctx.view.dims(node.outputs[0]!)) : undefined,
+    needs(1) ? ctx.unbroadcast(g.op('Mul', [d, g.op('Mul', [y, g.op('Log', [a])])]), r, b, node, ctx.view.dims(node.outputs[0]!)) : undefined,
   ];
 };
 

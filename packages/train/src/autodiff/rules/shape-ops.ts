@@ -28,7 +28,7 @@ export const transposeRule: GradRule = (node, dy, ctx) => {
 };
 
 /** `y = expand(x, shape)`: `dx = dy` summed back to the shape of `x`. */
-export const expandRule: GradRule = (node, dy, ctx) => [ctx.unbroadcast(firstCotangent(node, dy), ctx.rank(node.outputs[0]!, node), node.inputs[0]!, node)];
+export const expandRule: GradRule = (node, dy, ctx) => [ctx.unbroadcast(firstCotangent(node, dy), ctx.rank(node.outputs[0]!, node), node.inputs[0]!, node, ctx.view.dims(node.outputs[0]!))];
 
 /** `y = concat(x₁ … xₙ, axis)`: `dy` split along `axis` into the inputs' sizes. */
 export const concatRule: GradRule = (node, dy, ctx, needs) => {
