@@ -7,6 +7,7 @@ import { directoryFileSet, isBundleDir, writeDirectoryAtomic } from '@clipseg/ru
 import { entryKind, hashFileNode, joinInside, sha256Node } from '@clipseg/runtime-node/io';
 import { cacheDir } from './cache/cache-dir.js';
 import { DEFAULT_BUNDLE_NOTICE, ensureDefaultBundle } from './cache/default-bundle.js';
+import { hasConvertedRecord, writeConvertedRecord } from './cache/converted-cache.js';
 import { HubCache } from './hub/hub-cache.js';
 import { pullModel } from './hub/pull-model.js';
 import { CliError } from './cli-error.js';
@@ -24,13 +25,25 @@ async function checkpointKey(dir: string): Promise<string> {
   return hash.digest('hex').slice(0, 20);
 }
 
+/**
+ * The bundle converted from the checkpoint folder `dir` into the cache's `converted/KEY`, converting it first when
+ * it is not there. A record of the source folder is written beside it (see `writeConvertedRecord`; also for a
+ * conversion made before records existed) so that `clipseg models` can say where it came from; failing to write
+ * the record never fails the command.
+ */
 async function convertedCheckpoint(dir: string, io: CliIO): Promise<string> {
-  const bundle = joinInside(cacheDir(io.env), `converted/${await checkpointKey(dir)}`, 'the cache folder');
-  if (await isBundleDir(bundle)) return bundle;
+  const cache = cacheDir(io.env);
+  const key = await checkpointKey(dir);
+  const bundle = joinInside(cache, `converted/${key}`, 'the cache folder');
+  if (await isBundleDir(bundle)) {
+    if (!(await hasConvertedRecord(cache, key))) await writeConvertedRecord(cache, key, dir).catch(() => undefined);
+    return bundle;
+  }
   io.stderr(`note: ${dir} is an HF checkpoint; converting it once into ${bundle}\n`);
   const converted = await convertCheckpoint(directoryFileSet(dir), { sha256: sha256Node, hashSourceFile: (name) => hashFileNode(joinInside(dir, name, 'the file name')) });
   // Replaces only a bundle (another process may have finished the same conversion), never the checkpoint.
   await writeDirectoryAtomic(bundle, converted.files.entries(), { force: true, kind: 'bundle', keep: [dir] });
+  await writeConvertedRecord(cache, key, dir).catch(() => undefined);
   return bundle;
 }
 
