@@ -67,6 +67,7 @@ export class GraphView {
   private readonly lengths = new Map<string, number>();
   /** The last dim of tensors where it is known though the shape is not (ArgMax with keepdims over the last axis). */
   private readonly lastDims = new Map<string, number>();
+  private readonly int64Values: ReadonlyMap<string, readonly number[]>;
   /** Inferred dims of tensors (see {@link GraphView.dims}). */
   private readonly shapes = new Map<string, readonly InferredDim[]>();
 
@@ -76,6 +77,7 @@ export class GraphView {
    * the dims of Reshape, Slice, Unsqueeze … outputs be inferred; without them those dims are unknown
    */
   constructor(g: GraphBuilder, int64Values: ReadonlyMap<string, readonly number[]> = new Map()) {
+    this.int64Values = int64Values;
     const proto = g.graphProto();
     const declared = new Map<string, DeclaredTensor>();
     for (const v of proto.input ?? []) {
@@ -127,6 +129,11 @@ export class GraphView {
    */
   dims(name: string): readonly InferredDim[] | undefined {
     return this.shapes.get(name);
+  }
+
+  /** The values of int64 initializer `name` when they were given to the view, else undefined. */
+  int64(name: string): readonly number[] | undefined {
+    return this.int64Values.get(name);
   }
 
   /** The inferred rank of `name`, or undefined when unknown. */

@@ -20,6 +20,17 @@ describe('indexing gradients (float64 finite differences)', () => {
     });
     expect(worstError('Slice CLS', report)).toBeLessThan(TOL);
   });
+  for (const withoutConstants of [false, true]) {
+    it(`Slice with negative bounds on two axes, ${withoutConstants ? 'scattered back (bounds unknown while building)' : 'zero-padded back (Pad)'}`, async () => {
+      const report = await checkGradients({
+        forward: (g, x) => g.op('Slice', [x['x']!, g.constInt64([-4, 1]), g.constInt64([-1, 99]), g.constInt64([1, -1])]),
+        inputs: { x: { dims: [2, 5, 3] } },
+        outputDims: [2, 3, 2],
+        withoutConstants,
+      });
+      expect(worstError('Slice negative bounds', report)).toBeLessThan(TOL);
+    });
+  }
   it('Gather along axis 0 (an embedding table) with repeated and negative indices', async () => {
     const report = await checkGradients({
       forward: (g, x) => g.op('Gather', [x['table']!, x['ids']!], { axis: 0 }),

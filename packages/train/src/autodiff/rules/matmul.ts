@@ -29,7 +29,7 @@ export const matMulRule: GradRule = (node, dy, ctx, needs) => {
   };
   return [
     needs(0) ? ctx.unbroadcast(g.op('MatMul', [d, ctx.transposeLast2(b, rb)]), r, a, node, withLast2(a)) : undefined,
-    needs(1) ? (rb === 2 && ra > 2 ? flatWeightGrad(ctx, a, d) : ctx.unbroadcast(g.op('MatMul', [ctx.transposeLast2(a, ra), d]), r, b, node, withLast2(b))) : undefined,
+    needs(1) ? (rb === 2 && ra > 2 ? flatWeightGrad(ctx, a, d, node.outputs[0]!) : ctx.unbroadcast(g.op('MatMul', [ctx.transposeLast2(a, ra), d]), r, b, node, withLast2(b))) : undefined,
   ];
 };
 
@@ -38,11 +38,12 @@ export const matMulRule: GradRule = (node, dy, ctx, needs) => {
  * flattened into one, `dB = A₂ᵀ · dY₂` (`[K, L] · [L, N]`), one GEMM instead of a batched MatMul and a sum over
  * the batch.
  */
-function flatWeightGrad(ctx: GradContext, a: string, d: string): string {
+function flatWeightGrad(ctx: GradContext, a: string, d: string, y: string): string {
   const { g } = ctx;
-  const lastDim = (x: string): string => {
-    const n = ctx.view.dims(x)?.at(-1);
-    return typeof n === 'number' ? g.constInt64([-1, n]) : g.op('Concat', [g.constInt64([-1]), g.op('Shape', [x], { start: -1 })], { axis: 0 });
+  // `like` is the forward tensor of the same shape (the cotangent's dims are not inferred).
+  const flat = (x: string, like: string): string => {
+    const n = ctx.view.dims(like)?.at(-1);
+    return g.op('Reshape', [x, typeof n === 'number' ? g.constInt64([-1, n]) : g.op('Concat', [g.constInt64([-1]), g.op('Shape', [x], { start: -1 })], { axis: 0 })]);
   };
-  return g.op('Gemm', [g.op('Reshape', [a, lastDim(a)]), g.op('Reshape', [d, lastDim(d)])], { transA: 1 });
+  return g.op('Gemm', [flat(a, a), flat(d, y)], { transA: 1 });
 }
