@@ -5,6 +5,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exampleScene } from '@clipseg/processor';
 import { decodeImage, encodePng } from '@clipseg/runtime-node';
+import { serializeWorkflow } from '@clipseg/node-editor/engine';
+// The playground's own example workflow (what it opens with and what "Save workflow" writes): run here unmodified.
+import { exampleWorkflow } from '../../../../apps/playground/src/web/workflow/example-workflow.js';
 import { runCli } from '../run-cli.js';
 import { commands } from './index.js';
 
@@ -169,5 +172,51 @@ describe('clipseg run', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/error\[WORKFLOW_NODE_FAILED\]: 1 node\(s\) did not finish[\s\S]*both \(combine\): error\[WORKFLOW_NODE_FAILED\] Combine: sizes differ/);
     expect(outFiles(join(work, 'sizes'))).toEqual([]);
+  });
+
+  it("reads the playground's example:scene source: the example scene's pixels", async () => {
+    save('scene-flow.json', workflow('example:scene'));
+    const r = await cli('run', 'scene-flow.json', '--out', 'scene-out', '--no-previews');
+    expect(r.code, r.stderr).toBe(0);
+    const fromSource = await decodeImage(join(work, 'scene-out/ball.png'));
+    expect(await cli('run', 'scene-flow.json', '--input', 'scene.png', '--out', 'scene-file', '--no-previews')).toMatchObject({ code: 0 });
+    const fromFile = await decodeImage(join(work, 'scene-file/ball.png'));
+    expect([fromSource.width, fromSource.height]).toEqual([480, 320]);
+    expect(Buffer.from(fromSource.data).equals(Buffer.from(fromFile.data))).toBe(true);
+  });
+
+  it("runs the playground's saved example workflow unmodified", async () => {
+    save('example-a-red-ball-and-the-house.clipseg.json', serializeWorkflow(exampleWorkflow()));
+    const r = await cli('run', 'example-a-red-ball-and-the-house.clipseg.json', '--out', 'playground', '--json');
+    expect(r.code, r.stderr).toBe(0);
+    expect(outFiles(join(work, 'playground'))).toEqual(['mask-1.preview.png', 'mask-2.preview.png', 'overlay-1.preview.png', 'overlay-2.preview.png']);
+    expect((await decodeImage(join(work, 'playground/overlay-1.preview.png'))).width).toBe(480);
+    const report = JSON.parse(r.stdout) as { nodes: { state: string }[] };
+    expect(report.nodes.map((n) => n.state)).toEqual(report.nodes.map(() => 'done'));
+  });
+
+  it('reports a node connected to nothing and writes the other outputs, unless --strict', async () => {
+    save('lonely.json', workflow('', { nodes: [{ id: 'lonely', type: 'export', controls: { name: 'lonely', format: 'png' } }, { id: 'idle', type: 'clipseg' }, { id: 'nothing', type: 'image', controls: { source: 'nope.png' } }] }));
+    const r = await cli('run', 'lonely.json', '--input', 'img=scene.png', '--out', 'lonely', '--json');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/^warning: node lonely \(export\) is connected to nothing and did not run \(blocked: connect Mask\); skipped/m);
+    expect(r.stderr).toMatch(/^warning: node idle \(clipseg\) is connected to nothing and did not run \(blocked: connect Image, Prompt\)/m);
+    expect(r.stderr).toMatch(/^warning: node nothing \(image\) is connected to nothing and did not run \(error\[IMAGE_NOT_FOUND\]/m);
+    expect(outFiles(join(work, 'lonely'))).toEqual(['ball.json', 'ball.png', 'heat.preview.png', 'prev.preview.png']);
+    const states = Object.fromEntries((JSON.parse(r.stdout) as { nodes: { id: string; state: string }[] }).nodes.map((n) => [n.id, n.state]));
+    expect([states.lonely, states.idle, states.nothing, states.out]).toEqual(['blocked', 'blocked', 'error', 'done']);
+
+    const strict = await cli('run', 'lonely.json', '--input', 'img=scene.png', '--out', 'lonely-strict', '--strict');
+    expect(strict.code).toBe(1);
+    expect(strict.stderr).toMatch(/error\[WORKFLOW_NODE_FAILED\]: 3 node\(s\) did not finish, so nothing was written:\n {2}lonely \(export\): blocked: connect Mask/);
+    expect(outFiles(join(work, 'lonely-strict'))).toEqual([]);
+  });
+
+  it('still fails when a connected node cannot run, writing nothing', async () => {
+    save('half.json', workflow('', { nodes: [{ id: 's3', type: 'clipseg' }, { id: 'out3', type: 'export', controls: { name: 'half', format: 'png' } }], connections: [link('img', 'image', 's3', 'image'), link('s3', 'mask', 'out3', 'mask')] }));
+    const r = await cli('run', 'half.json', '--input', 'scene.png', '--out', 'half');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/error\[WORKFLOW_NODE_FAILED\]: 2 node\(s\) did not finish[\s\S]*s3 \(clipseg\): blocked: connect Prompt[\s\S]*out3 \(export\): blocked: waiting for s3/);
+    expect(outFiles(join(work, 'half'))).toEqual([]);
   });
 });

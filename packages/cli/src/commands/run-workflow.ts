@@ -1,6 +1,6 @@
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { createDefaultRegistry, NodeEditorError, parseWorkflow, WorkflowExecutor, type NodeResult, type Workflow, type WorkflowPipeline } from '@clipseg/node-editor/engine';
-import type { RasterImage } from '@clipseg/processor';
+import { exampleScene, type RasterImage } from '@clipseg/processor';
 import { decodeImage, type DecodeImageOptions, DEFAULT_MAX_PIXELS, encodePng, loadCLIPSeg, type LoadCLIPSegOptions, writeFilesAtomic } from '@clipseg/runtime-node';
 import { joinInside, MAX_WORKFLOW_BYTES } from '@clipseg/runtime-node/io';
 import { CliError } from '../cli-error.js';
@@ -16,17 +16,20 @@ const usage = `Usage: clipseg run WORKFLOW.json [--input IMAGE...] [--model MODE
 
 Runs a workflow saved by the node editor (@clipseg/node-editor), headless: every node in dependency order, each
 distinct image encoded once. Export nodes write their files to --out; Mask and Heatmap preview nodes write
-NODE_ID.preview.png. Nothing is written unless every node succeeds.
+NODE_ID.preview.png. Nothing is written unless every node succeeds, except that a node connected to nothing
+which cannot run (an Export node with no mask, say) is reported on stderr and skipped, as the editor does.
 
 Options:
   --input IMAGE              an image for the workflow's Image nodes, in the order they appear in the file;
                              repeat it, or bind one node with --input NODE_ID=IMAGE. An Image node without an
-                             --input reads its own source (a path relative to the workflow file, or a data: URL)
+                             --input reads its own source (a path relative to the workflow file, a data: URL,
+                             or example:scene, the playground's built-in example scene)
   --model MODEL              the model every CLIPSeg node uses: a bundle, HF checkpoint folder or pulled
                              Hub id (below); default: a built-in RANDOM tiny model
   --bundle NAME=BUNDLE       the bundle for CLIPSeg nodes whose Bundle control is NAME (repeatable)
   --out DIR                  where outputs go (default ./clipseg-out)
   --no-previews              do not write preview images
+  --strict                   fail (and write nothing) when a node connected to nothing cannot run
   --json                     print a machine-readable report on stdout
   --max-pixels N             refuse larger images (default ${DEFAULT_MAX_PIXELS})
   --threads N                onnxruntime intra-op threads, 1 to ${MAX_THREADS} (default: onnxruntime's choice)
@@ -43,6 +46,7 @@ const optionTable = {
   bundle: { type: 'string', multiple: true },
   out: { type: 'string', default: 'clipseg-out' },
   'no-previews': { type: 'boolean', default: false },
+  strict: { type: 'boolean', default: false },
   json: { type: 'boolean', default: false },
   'max-pixels': { type: 'string' },
   threads: { type: 'string' },
@@ -89,7 +93,14 @@ function bindInputs(workflow: Workflow, inputs: readonly string[]): Map<string, 
   return bound;
 }
 
+/**
+ * The Image node source that stands for the built-in example scene: the playground's example workflow uses it, so a
+ * workflow saved there runs here unmodified (the same pixels as `clipseg segment --example`).
+ */
+export const EXAMPLE_SCENE_SOURCE = 'example:scene';
+
 async function sourceImage(source: string, base: string, decode: DecodeImageOptions): Promise<RasterImage> {
+  if (source.trim() === EXAMPLE_SCENE_SOURCE) return exampleScene();
   if (source.startsWith('data:')) {
     const comma = source.indexOf(',');
     const meta = source.slice(5, comma);
@@ -198,9 +209,15 @@ export const runWorkflowCommand: Command = {
         },
       });
       bar.update('writing outputs', 1);
-      const failed = [...reports.values()].filter((r) => r.state === 'error' || r.state === 'blocked');
+      const why = (r: NodeReport) => (r.error ? `error[${r.error.code}] ${r.error.message}` : `blocked: ${result.statuses.get(r.id)?.message ?? ''}`);
+      const connected = new Set(workflow.connections.flatMap((c) => [c.source, c.target]));
+      const unfinished = [...reports.values()].filter((r) => r.state === 'error' || r.state === 'blocked');
+      // A node connected to nothing feeds no output: report it and write the rest, as the editor does (not with --strict).
+      const isolated = values.strict ? [] : unfinished.filter((r) => !connected.has(r.id));
+      for (const r of isolated) warn(`node ${r.id} (${r.type}) is connected to nothing and did not run (${why(r)}); skipped (--strict fails instead).`);
+      const failed = unfinished.filter((r) => !isolated.includes(r));
       if (failed.length > 0) {
-        const lines = failed.map((r) => `  ${r.id} (${r.type}): ${r.error ? `error[${r.error.code}] ${r.error.message}` : `blocked: ${result.statuses.get(r.id)?.message ?? ''}`}`);
+        const lines = failed.map((r) => `  ${r.id} (${r.type}): ${why(r)}`);
         throw new NodeEditorError('WORKFLOW_NODE_FAILED', `${failed.length} node(s) did not finish, so nothing was written:\n${lines.join('\n')}`, { details: { nodes: failed } });
       }
       files = await outputFiles(workflow, result.results, outDir, !values['no-previews'], reports);
