@@ -1,5 +1,5 @@
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { createDefaultRegistry, NodeEditorError, parseWorkflow, WorkflowExecutor, type NodeResult, type Workflow, type WorkflowPipeline } from '@clipseg/node-editor/engine';
+import { createDefaultRegistry, EXAMPLE_SCENE_SOURCE, NodeEditorError, parseWorkflow, WorkflowExecutor, type NodeResult, type Workflow, type WorkflowPipeline } from '@clipseg/node-editor/engine';
 import { exampleScene, type RasterImage } from '@clipseg/processor';
 import { decodeImage, type DecodeImageOptions, DEFAULT_MAX_PIXELS, encodePng, loadCLIPSeg, type LoadCLIPSegOptions, writeFilesAtomic } from '@clipseg/runtime-node';
 import { joinInside, MAX_WORKFLOW_BYTES } from '@clipseg/runtime-node/io';
@@ -92,12 +92,6 @@ function bindInputs(workflow: Workflow, inputs: readonly string[]): Map<string, 
   plain.forEach((file, i) => bound.set(free[i]!, file));
   return bound;
 }
-
-/**
- * The Image node source that stands for the built-in example scene: the playground's example workflow uses it, so a
- * workflow saved there runs here unmodified (the same pixels as `clipseg segment --example`).
- */
-export const EXAMPLE_SCENE_SOURCE = 'example:scene';
 
 async function sourceImage(source: string, base: string, decode: DecodeImageOptions): Promise<RasterImage> {
   if (source.trim() === EXAMPLE_SCENE_SOURCE) return exampleScene();

@@ -42,7 +42,7 @@ export type {
 export { NodeRegistry } from './node-registry.js';
 export { BUILTIN_NODES, createDefaultRegistry } from './nodes/builtin-nodes.js';
 export { clipsegNode } from './nodes/clipseg-node.js';
-export { embeddingPromptNode, IMAGE_PROMPT_MODES, imageNode, imagePromptNode, MIX_SLOTS, mixEmbeddingsNode, negativePromptNode, textPromptNode } from './nodes/input-nodes.js';
+export { EXAMPLE_SCENE_SOURCE, embeddingPromptNode, IMAGE_PROMPT_MODES, imageNode, imagePromptNode, MIX_SLOTS, mixEmbeddingsNode, negativePromptNode, textPromptNode } from './nodes/input-nodes.js';
 export { blurNode, combineNode, invertNode, morphologyNode, resizeToImageNode, thresholdNode } from './nodes/mask-nodes.js';
 export { exportNode, heatmapPreviewNode, maskPreviewNode } from './nodes/output-nodes.js';
 export { WORKFLOW_FORMAT, WORKFLOW_VERSION } from './workflow.js';

@@ -1,7 +1,7 @@
 import { exampleScene, type RasterImage } from '@clipseg/processor';
 
-/** The Image node source that stands for the built-in example scene (kept short, so workflows stay shareable). */
-export const EXAMPLE_SCENE_SOURCE = 'example:scene';
+/** The Image node source that stands for the built-in example scene (owned by the node editor's engine). */
+export { EXAMPLE_SCENE_SOURCE } from '@clipseg/node-editor/engine';
 
 /** Size of the example scene. */
 export const EXAMPLE_SCENE_SIZE = Object.freeze({ width: 480, height: 320 });

@@ -9,6 +9,13 @@ function controlError(nodeWhat: string, message: string): NodeEditorError {
   return new NodeEditorError('WORKFLOW_CONTROL_INVALID', `${nodeWhat}: ${message}`);
 }
 
+/**
+ * The `image` node source that stands for the built-in example scene (`@clipseg/processor`'s `exampleScene`): the
+ * playground's example workflow uses it, and `clipseg run` draws the same pixels, so a workflow saved in one runs in
+ * the other unmodified.
+ */
+export const EXAMPLE_SCENE_SOURCE = 'example:scene';
+
 /** `image`: loads an image from a file, a URL or a dropped file (a `data:` URL). */
 export const imageNode: NodeDefinition = {
   type: 'image',
