@@ -24,7 +24,7 @@ export { MAX_LISTED_PROBLEMS, TrainDataError } from './data/train-data-error.js'
 export type { DatasetProblem, TrainDataErrorCode } from './data/train-data-error.js';
 
 // Reverse-mode gradients for ONNX graphs
-export { AutodiffError, DIFFERENTIABLE_OPS, GRAD_RULES, GradContext, GraphView, addGradients, attrFloat, attrInt, attrInts, bceWithLogitsMean, firstCotangent } from './autodiff/index.js';
+export { AutodiffError, DIFFERENTIABLE_OPS, GRAD_RULES, GradContext, GraphView, addGradients, attrFloat, attrInt, attrInts, bceWithLogitsMean, firstCotangent, readInt64Constants } from './autodiff/index.js';
 export type { AddGradientsOptions, AddedGradients, AutodiffErrorCode, DeclaredTensor, GradRule, ViewNode } from './autodiff/index.js';
 
 // Decoder training on any backend (issue 16 §2 "API")
