@@ -28,6 +28,11 @@ export interface DemoRecipe {
   readonly objectScale: number;
   /** Prompts per scene in a batch (the vision tower runs once per scene). */
   readonly promptsPerScene: number;
+  /** Architecture: the conditional embedding's width, the decoder's width, the text tower's depth and width. */
+  readonly projectionDim: number;
+  readonly reduceDim: number;
+  readonly textLayers: number;
+  readonly textHidden: number;
 }
 
 export const DEMO_RECIPE: DemoRecipe = {
@@ -46,24 +51,28 @@ export const DEMO_RECIPE: DemoRecipe = {
   maxObjects: 3,
   objectScale: 1.6,
   promptsPerScene: 1,
+  projectionDim: 64,
+  reduceDim: 48,
+  textLayers: 2,
+  textHidden: 64,
 };
 
 /** The demo architecture for a vocabulary of `vocabSize` (special tokens last, as the learned tokenizer numbers them). */
-export function demoConfig(vocabSize: number): CLIPSegConfig {
+export function demoConfig(vocabSize: number, recipe: Pick<DemoRecipe, 'projectionDim' | 'reduceDim' | 'textLayers' | 'textHidden'> = DEMO_RECIPE): CLIPSegConfig {
   return new CLIPSegConfig({
     architectures: ['CLIPSegForImageSegmentation'],
-    projection_dim: 64,
+    projection_dim: recipe.projectionDim,
     extract_layers: [1, 2, 3],
-    reduce_dim: 48,
+    reduce_dim: recipe.reduceDim,
     decoder_num_attention_heads: 4,
-    decoder_intermediate_size: 96,
+    decoder_intermediate_size: 2 * recipe.reduceDim,
     conditional_layer: 0,
     use_complex_transposed_convolution: false,
     text_config: {
       vocab_size: vocabSize,
-      hidden_size: 64,
-      intermediate_size: 128,
-      num_hidden_layers: 2,
+      hidden_size: recipe.textHidden,
+      intermediate_size: 2 * recipe.textHidden,
+      num_hidden_layers: recipe.textLayers,
       num_attention_heads: 4,
       max_position_embeddings: 32,
       bos_token_id: vocabSize - 2,
