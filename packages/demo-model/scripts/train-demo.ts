@@ -15,13 +15,13 @@ import { AdamW, FullTrainer, learnBpe, learnedTokenizerFiles, promptGrammarWords
 import { evaluateDemo } from './demo-eval.js';
 import { DEMO_PREPROCESSOR_CONFIG, DEMO_RECIPE, DEMO_SIDE, demoConfig } from './demo-recipe.js';
 
-const numeric = ['steps', 'threads', 'batch-size', 'lr', 'decoder-lr', 'object-scale', 'max-objects', 'prompts-per-scene', 'projection-dim', 'reduce-dim', 'text-layers', 'text-hidden'] as const;
+const numeric = ['steps', 'threads', 'batch-size', 'lr', 'decoder-lr', 'object-scale', 'max-objects', 'prompts-per-scene', 'projection-dim', 'reduce-dim', 'text-layers', 'text-hidden', 'negatives'] as const;
 const { values } = parseArgs({ options: Object.fromEntries(['out', 'eval-every', ...numeric].map((n) => [n, { type: 'string' as const }])) });
 const given = (name: (typeof numeric)[number]) => (values[name] === undefined ? undefined : Number(values[name]));
 const recipe = {
   ...DEMO_RECIPE,
   ...Object.fromEntries(
-    Object.entries({ steps: given('steps'), threads: given('threads'), batchSize: given('batch-size'), learningRate: given('lr'), decoderLearningRate: given('decoder-lr'), objectScale: given('object-scale'), maxObjects: given('max-objects'), promptsPerScene: given('prompts-per-scene'), projectionDim: given('projection-dim'), reduceDim: given('reduce-dim'), textLayers: given('text-layers'), textHidden: given('text-hidden') }).filter(([, v]) => v !== undefined),
+    Object.entries({ steps: given('steps'), threads: given('threads'), batchSize: given('batch-size'), learningRate: given('lr'), decoderLearningRate: given('decoder-lr'), objectScale: given('object-scale'), maxObjects: given('max-objects'), promptsPerScene: given('prompts-per-scene'), projectionDim: given('projection-dim'), reduceDim: given('reduce-dim'), textLayers: given('text-layers'), textHidden: given('text-hidden'), negativeRate: given('negatives') }).filter(([, v]) => v !== undefined),
   ),
 };
 const evalEvery = Number(values['eval-every'] ?? 250);
