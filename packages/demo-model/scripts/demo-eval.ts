@@ -6,7 +6,7 @@ import { CLIPSeg, memoryFileSet } from '@clipseg/core';
 import { convertCheckpoint } from '@clipseg/convert';
 import { rasterImageAdapter, type PromptMask, type RasterImage } from '@clipseg/processor';
 import type { Backend } from '@clipseg/core';
-import { syntheticDataset } from '@clipseg/train';
+import { maskIoU, syntheticDataset } from '@clipseg/train';
 import { DEMO_SIDE } from './demo-recipe.js';
 
 /** What {@link evaluateDemo} measures. */
@@ -29,22 +29,14 @@ export async function evaluateDemo(backend: Backend, files: Record<string, Uint8
     for (const item of syntheticDataset(seed, count, { width: DEMO_SIDE, negativeRate: 0.25, ...scene })) {
       const result = await seg.segmentImage(item.image, item.prompt);
       const logits = result.logits.data;
-      let inter = 0;
-      let union = 0;
       let on = 0;
-      for (let i = 0; i < item.mask.data.length; i++) {
-        const p = logits[i]! > 0 ? 1 : 0;
-        const t = item.mask.data[i]!;
-        inter += p & t;
-        union += p | t;
-        on += p;
-      }
+      for (const v of logits) if (v > 0) on++;
       if (item.negative) {
         negatives++;
         if (on < 0.01 * item.mask.data.length) quiet++;
       } else {
         positives++;
-        iouSum += union === 0 ? 1 : inter / union;
+        iouSum += maskIoU(logits, item.mask.data);
       }
     }
   } finally {

@@ -10,7 +10,7 @@ import { CLIPSeg, memoryFileSet } from '@clipseg/core';
 import { convertCheckpoint } from '@clipseg/convert';
 import { rasterImageAdapter, type PromptMask, type RasterImage } from '@clipseg/processor';
 import { createNodeBackend } from '@clipseg/runtime-node';
-import { syntheticDataset } from '@clipseg/train';
+import { maskIoU, syntheticDataset } from '@clipseg/train';
 import { DEMO_SCENE_OPTIONS, DEMO_TEST_SEED } from './demo-recipe.js';
 
 const dir = resolve(process.argv[2] ?? new URL('../model', import.meta.url).pathname);
@@ -23,21 +23,14 @@ let negatives = 0;
 let quiet = 0;
 for (const item of syntheticDataset(DEMO_TEST_SEED + 1, 300, { ...DEMO_SCENE_OPTIONS, negativeRate: 0.25 })) {
   const logits = (await seg.segmentImage(item.image, item.prompt)).logits.data;
-  let inter = 0;
-  let union = 0;
   let on = 0;
-  item.mask.data.forEach((t, i) => {
-    const p = logits[i]! > 0 ? 1 : 0;
-    inter += p & t;
-    union += p | t;
-    on += p;
-  });
+  for (const v of logits) if (v > 0) on++;
   if (item.negative) {
     negatives++;
     if (on < 0.01 * item.mask.data.length) quiet++;
     continue;
   }
-  const iou = union === 0 ? 1 : inter / union;
+  const iou = maskIoU(logits, item.mask.data);
   const d = item.description;
   add('all', iou);
   add(`${item.objects.length} object(s) in the scene`, iou);

@@ -7,11 +7,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { batchEncodingToTensors, createTensor, loadTokenizer, memoryFileSet, ViTImageProcessorConfig, writeSafetensors, type Tensor } from '@clipseg/core';
+import { batchEncodingToTensors, loadTokenizer, memoryFileSet, ViTImageProcessorConfig } from '@clipseg/core';
 import { initRandomCheckpoint, openCheckpoint, randomCheckpointFiles } from '@clipseg/convert';
 import { preprocess } from '@clipseg/processor';
 import { createNodeBackend } from '@clipseg/runtime-node';
-import { AdamW, FullTrainer, learnBpe, learnedTokenizerFiles, promptGrammarWords, syntheticDataset, syntheticPromptCorpus } from '@clipseg/train';
+import { AdamW, finetunedCheckpointFiles, FullTrainer, learnBpe, learnedTokenizerFiles, promptGrammarWords, syntheticDataset, syntheticPromptCorpus } from '@clipseg/train';
 import { evaluateDemo } from './demo-eval.js';
 import { DEMO_PREPROCESSOR_CONFIG, DEMO_RECIPE, DEMO_SIDE, demoConfig } from './demo-recipe.js';
 
@@ -59,13 +59,9 @@ const learningRate = (step: number, peak = recipe.learningRate) => {
   return recipe.finalLearningRate + ((peak - recipe.finalLearningRate) * (1 + Math.cos(Math.PI * t))) / 2;
 };
 
+/** The checkpoint as it stands: the initial files with the trained parameters (`finetunedCheckpointFiles`). */
 async function checkpointFiles(): Promise<Record<string, Uint8Array>> {
-  const tensors: Record<string, Tensor> = {};
-  for (const info of reader.list()) {
-    const values = trainer.parameters.get(info.name) ?? (await reader.readFloat32(info.name));
-    tensors[info.name] = createTensor('float32', info.shape, values);
-  }
-  return { ...initial, 'model.safetensors': writeSafetensors(tensors, { format: 'pt' }) };
+  return { ...initial, ...Object.fromEntries(await finetunedCheckpointFiles(memoryFileSet(initial, 'initial'), trainer.parameters)) };
 }
 
 const curve: { step: number; loss: number; meanIoU?: number; negativesUnder1Percent?: number; seconds: number }[] = [];
